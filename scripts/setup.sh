@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what Lookout needs on a fresh Debian 12 / Raspberry Pi OS (bookworm) machine, only when missing:
+#   scripts/setup.sh          run-time needs (npm packages)
+#   scripts/setup.sh --test   also everything the test suites use (Debian packages included)
+# Safe to run again; it does nothing when all is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+# Debian packages the test suites need. Each entry: package:command-or-path that proves it is installed.
+test_debs=(
+  "python3-torch:/usr/lib/python3/dist-packages/torch/__init__.py"
+  "python3-onnx:/usr/lib/python3/dist-packages/onnx/__init__.py"
+  "python3-numpy:/usr/lib/python3/dist-packages/numpy/__init__.py"
+  "python3-pil:/usr/lib/python3/dist-packages/PIL/__init__.py"
+  "ffmpeg:/usr/bin/ffmpeg"
+)
+
+missing=()
+if [ $want_test = 1 ]; then
+  for entry in "${test_debs[@]}"; do
+    pkg=${entry%%:*}; probe=${entry#*:}
+    [ -e "$probe" ] || missing+=("$pkg")
+  done
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages: install from the lock file when node_modules is missing or older than the lock.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
