@@ -27,6 +27,11 @@ export interface DetectResult {
   readonly capturedAt: number;
   readonly detections: Detection[];
   readonly timings: DetectTimings;
+  /**
+   * The frame's buffer, transferred back from the worker after preprocessing so the camera's frame pool can
+   * reuse it (no allocation per frame). Absent when the detector does not transfer buffers.
+   */
+  readonly frameData?: Uint8Array;
 }
 
 export type OutputLayout = 'yolov8' | 'yolov5';

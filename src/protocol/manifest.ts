@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * The model manifest: what a device must verify before it runs a model. Signed with ed25519 over the exact
+ * bytes of `manifest` as published (the JSON text), so no canonicalisation is needed.
+ */
+export const manifestSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a plain file-name-safe name'),
+  version: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().positive().max(512 * 1024 * 1024),
+  url: z.string().url().max(2048),
+  labels: z.array(z.string().min(1).max(64)).min(1).max(1000),
+  input: z.object({
+    width: z.number().int().positive().max(4096),
+    height: z.number().int().positive().max(4096),
+    format: z.enum(['rgb', 'bgr']),
+  }),
+  quantization: z.enum(['float32', 'int8-qdq']),
+  dataset: z.string().max(512),
+  metrics: z.record(z.string().max(64), z.number()),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  /** A rollback may carry a lower version than the device has installed; nothing else may. */
+  rollback: z.boolean().default(false),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+
+/** `lookout/v1/group/{group}/model`, retained. */
+export const signedManifestSchema = z.object({
+  v: z.literal(1),
+  /** The manifest's JSON text, exactly the bytes that were signed. */
+  manifest: z.string().min(2).max(64 * 1024),
+  /** ed25519 signature of `manifest`'s UTF-8 bytes, base64. */
+  signature: z.base64().length(88),
+  keyId: z.string().min(1).max(64),
+});
+export type SignedManifest = z.infer<typeof signedManifestSchema>;
