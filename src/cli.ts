@@ -7,6 +7,9 @@ import { reportError, type CommandModule } from './commands/command.ts';
 
 const commands: Record<string, () => Promise<CommandModule>> = {
   // Commands are registered here as they land: detect, eval, dataset, demo.
+  detect: () => import('./commands/detect.ts'),
+  eval: () => import('./commands/eval.ts'),
+  dataset: () => import('./commands/dataset.ts'),
 };
 
 function usage(): string {
