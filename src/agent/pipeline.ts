@@ -1,0 +1,236 @@
+/**
+ * Wires the ports: camera → detector → rules → GPIO. One frame in flight in the detector worker, the newest
+ * frame pending (latest-frame-wins), dropped frames counted; every actuation stamped with its glass-to-GPIO
+ * latency (capture time → GPIO write completed, one monotonic clock). One timer, armed at the rules engine's
+ * next deadline, makes hold expiry and max-on cutoffs happen between frames.
+ *
+ * Listeners (telemetry, printing) are called inside try/catch: a bug there never stops the actuator loop.
+ */
+import { errorMessage, isLookoutError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Clock } from './clock.ts';
+import type { TimerHandle, Timers } from './camera/capture-deps.ts';
+import type { Frame } from './camera/frame.ts';
+import type { FrameSource } from './camera/frame-source.ts';
+import type { Detection, DetectResult, Detector } from './detect/types.ts';
+import type { Actuator } from './gpio/actuator.ts';
+import { createRuleState, setRuleEnabled, stepRules, type RuleEvent, type RuleInput, type RuleSet, type RuleState } from './rules/index.ts';
+import { PercentileWindow } from '../util/percentile-window.ts';
+
+export interface FrameResult {
+  readonly seq: number;
+  readonly capturedAt: number;
+  readonly width: number;
+  readonly height: number;
+  readonly detections: readonly Detection[];
+  readonly timings: DetectResult['timings'];
+  /** Monotonic time the result reached the pipeline. */
+  readonly doneAt: number;
+  /** Monotonic time the last GPIO write this frame caused completed, or null when it changed no output. */
+  readonly gpioWriteAt: number | null;
+}
+
+export interface Actuation {
+  readonly output: string;
+  readonly on: boolean;
+  /** Capture of the frame that caused it → write completed; null for time-driven changes (hold expiry, cutoff). */
+  readonly glassToGpioMs: number | null;
+  readonly atMs: number;
+}
+
+export interface PipelineListeners {
+  onResult?(result: FrameResult): void;
+  onRuleEvent?(event: RuleEvent, glassToGpioMs: number | null): void;
+  onActuation?(actuation: Actuation): void;
+  /** The detector failed on a frame (the pipeline goes on with the next one). */
+  onDetectError?(error: unknown): void;
+}
+
+export interface PipelineDeps {
+  readonly source: FrameSource;
+  readonly detector: Detector;
+  readonly actuator: Actuator;
+  readonly rules: RuleSet;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly logger: Logger;
+  readonly listeners?: PipelineListeners;
+}
+
+export interface PipelineCounters {
+  framesIn: number;
+  processed: number;
+  dropped: number;
+  detectErrors: number;
+}
+
+export class Pipeline {
+  readonly counters: PipelineCounters = { framesIn: 0, processed: 0, dropped: 0, detectErrors: 0 };
+  readonly glassToGpio = new PercentileWindow(2048);
+  readonly inference = new PercentileWindow(2048);
+  private readonly deps: PipelineDeps;
+  private ruleState: RuleState;
+  private inFlight = false;
+  private pending: Frame | undefined;
+  private timer: TimerHandle | undefined;
+  private running = false;
+  private idle: (() => void) | undefined;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(deps: PipelineDeps) {
+    this.deps = deps;
+    this.ruleState = createRuleState(deps.rules);
+  }
+
+  /** Desired state of every output as the rules last commanded it. */
+  get outputs(): Readonly<Record<string, boolean>> {
+    return this.ruleState.outputs;
+  }
+
+  /** Starts taking frames. The detector and actuator must already be started (the composition root's order). */
+  async start(): Promise<void> {
+    this.running = true;
+    await this.deps.source.start((frame) => {
+      this.onFrame(frame);
+    });
+  }
+
+  /** Stops the camera, waits for the frame in flight, cancels the rules timer. Safe to call twice. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.deps.source.stop();
+    if (this.pending !== undefined) {
+      this.deps.source.release(this.pending.data);
+      this.pending = undefined;
+    }
+    if (this.inFlight) await new Promise<void>((resolve) => (this.idle = resolve));
+    this.cancelTimer();
+    await this.chain;
+  }
+
+  /** Enables or disables a rule at run time (a remote command); applies any output change at once. */
+  async setRuleEnabled(name: string, enabled: boolean): Promise<void> {
+    this.ruleState = setRuleEnabled(this.deps.rules, this.ruleState, name, enabled);
+    await this.serialize(() => this.step({ kind: 'tick' }, null));
+  }
+
+  private onFrame(frame: Frame): void {
+    this.counters.framesIn++;
+    if (!this.running) {
+      this.deps.source.release(frame.data);
+      return;
+    }
+    if (this.inFlight) {
+      if (this.pending !== undefined) {
+        this.counters.dropped++;
+        this.deps.source.release(this.pending.data);
+      }
+      this.pending = frame;
+      return;
+    }
+    void this.process(frame);
+  }
+
+  private async process(first: Frame): Promise<void> {
+    this.inFlight = true;
+    let frame: Frame | undefined = first;
+    while (frame !== undefined) {
+      const { width, height } = frame;
+      try {
+        const result = await this.deps.detector.detect(frame);
+        if (result.frameData !== undefined) this.deps.source.release(result.frameData);
+        await this.serialize(() => this.onDetected(result, width, height));
+      } catch (e) {
+        this.counters.detectErrors++;
+        this.emit('onDetectError', e);
+        // Rate-limit: 1st, 2nd, 4th, 8th... failure, never a line per frame.
+        const n = this.counters.detectErrors;
+        if ((n & (n - 1)) === 0) this.deps.logger.error({ err: errorMessage(e), code: isLookoutError(e) ? e.code : undefined, count: n }, 'detection failed');
+      }
+      frame = this.running ? this.pending : undefined;
+      this.pending = undefined;
+    }
+    this.inFlight = false;
+    this.idle?.();
+    this.idle = undefined;
+  }
+
+  private async onDetected(result: DetectResult, width: number, height: number): Promise<void> {
+    this.counters.processed++;
+    this.inference.record(result.timings.inferenceMs);
+    const input: RuleInput = { kind: 'detections', detections: result.detections, frameWidth: width, frameHeight: height };
+    const gpioWriteAt = await this.step(input, result.capturedAt);
+    this.emit('onResult', {
+      seq: result.seq,
+      capturedAt: result.capturedAt,
+      width,
+      height,
+      detections: result.detections,
+      timings: result.timings,
+      doneAt: this.deps.clock.monoMs(),
+      gpioWriteAt,
+    });
+  }
+
+  /**
+   * One rules step and its GPIO writes. Returns when the last write completed (null when none). Steps are
+   * serialized (frames and timer ticks never interleave their writes).
+   */
+  private async step(input: RuleInput, capturedAt: number | null): Promise<number | null> {
+    const now = { monoMs: this.deps.clock.monoMs(), wallMs: this.deps.clock.wallMs() };
+    const { state, commands, events, nextDeadlineMs } = stepRules(this.deps.rules, this.ruleState, input, now);
+    this.ruleState = state;
+    let lastWrite: number | null = null;
+    const latencyByOutput = new Map<string, number | null>();
+    for (const command of commands) {
+      const writtenAt = await this.deps.actuator.set(command.output, command.on);
+      lastWrite = writtenAt;
+      const glassToGpioMs = capturedAt === null ? null : writtenAt - capturedAt;
+      if (glassToGpioMs !== null) this.glassToGpio.record(glassToGpioMs);
+      latencyByOutput.set(command.output, glassToGpioMs);
+      this.emit('onActuation', { output: command.output, on: command.on, glassToGpioMs, atMs: writtenAt });
+    }
+    for (const event of events) {
+      this.emit('onRuleEvent', event, latencyByOutput.get(event.output) ?? null);
+    }
+    this.armTimer(nextDeadlineMs);
+    return lastWrite;
+  }
+
+  private armTimer(deadline: number | null): void {
+    this.cancelTimer();
+    if (deadline === null || !this.running) return;
+    const delay = Math.max(0, deadline - this.deps.clock.monoMs());
+    this.timer = this.deps.timers.setTimeout(() => {
+      this.timer = undefined;
+      void this.serialize(() => this.step({ kind: 'tick' }, null)).catch((e: unknown) => {
+        this.deps.logger.error({ err: errorMessage(e) }, 'rules tick failed');
+      });
+    }, delay);
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) this.deps.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Runs `fn` after every step queued before it: rules state and GPIO writes change in one order. */
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn);
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private emit<K extends keyof PipelineListeners>(name: K, ...args: Parameters<NonNullable<PipelineListeners[K]>>): void {
+    const listener = this.deps.listeners?.[name] as ((...a: unknown[]) => void) | undefined;
+    if (listener === undefined) return;
+    try {
+      listener.apply(this.deps.listeners, args);
+    } catch (e) {
+      this.deps.logger.error({ listener: name, err: errorMessage(e) }, 'pipeline listener threw');
+    }
+  }
+}

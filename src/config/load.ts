@@ -1,0 +1,86 @@
+/**
+ * Reads, overrides and validates the agent's config once at start-up. The only module that reads
+ * `process.env`; everything else receives the typed `Config`.
+ *
+ * Environment overrides: `LOOKOUT_<SECTION>__<FIELD>=value` sets `section.field` (double underscore between
+ * levels, case-insensitive, values read as YAML scalars): `LOOKOUT_DEVICE__ID=gate-2`, `LOOKOUT_LOG__LEVEL=debug`.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseDocument, type YAMLError } from 'yaml';
+import type { z } from 'zod';
+import { LookoutError, errorMessage } from '../errors.ts';
+import { configSchema, type Config } from './schema.ts';
+
+export interface ConfigIssue {
+  /** `rules[2].zones[1]`, or `(file)` for a whole-file problem. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export class ConfigError extends LookoutError {
+  readonly issues: readonly ConfigIssue[];
+  constructor(file: string, issues: readonly ConfigIssue[]) {
+    super('config', 'BAD_CONFIG', `${file}: ${issues.length} error(s)\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, {
+      where: file,
+    });
+    this.issues = issues;
+  }
+}
+
+/** Renders a zod issue path as `rules[2].zones[0]`. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc === '' ? String(key) : `${acc}.${String(key)}`), '');
+}
+
+export function zodIssues(error: z.ZodError): ConfigIssue[] {
+  return error.issues.map((i) => ({ path: issuePath(i.path) || '(root)', message: i.message }));
+}
+
+const ENV_PREFIX = 'LOOKOUT_';
+
+/** Applies `LOOKOUT_A__B=v` overrides onto a raw (pre-validation) config object. */
+export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith(ENV_PREFIX) || value === undefined || !key.includes('__')) continue;
+    const path = key.slice(ENV_PREFIX.length).toLowerCase().split('__').map(camelCase);
+    let node: Record<string, unknown> = raw;
+    for (const part of path.slice(0, -1)) {
+      const next = node[part];
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) node[part] = {};
+      node = node[part] as Record<string, unknown>;
+    }
+    node[path.at(-1)!] = parseDocument(value).toJS() as unknown;
+  }
+  return raw;
+}
+
+function camelCase(s: string): string {
+  return s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Validates an already-parsed config object; throws ConfigError listing every issue by path. */
+export function parseConfig(raw: unknown, file = '(config)', env: NodeJS.ProcessEnv = {}): Config {
+  const base = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : raw === null || raw === undefined ? {} : undefined;
+  if (base === undefined) throw new ConfigError(file, [{ path: '(root)', message: 'the config must be a mapping of sections' }]);
+  const result = configSchema.safeParse(applyEnvOverrides(structuredClone(base), env));
+  if (!result.success) throw new ConfigError(file, zodIssues(result.error));
+  return result.data;
+}
+
+function yamlIssues(errors: readonly YAMLError[]): ConfigIssue[] {
+  return errors.map((e) => ({ path: e.linePos?.[0] === undefined ? '(file)' : `line ${e.linePos[0].line}:${e.linePos[0].col}`, message: e.message.split('\n')[0] ?? e.message }));
+}
+
+/** Reads a YAML config file (or none: all defaults), applies env overrides, validates. */
+export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  if (file === undefined) return parseConfig({}, '(defaults)', env);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new LookoutError('config', 'CONFIG_NOT_FOUND', `cannot read config: ${errorMessage(e)}`, { where: file, cause: e });
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) throw new ConfigError(file, yamlIssues(doc.errors));
+  return parseConfig(doc.toJS() as unknown, file, env);
+}
