@@ -6,10 +6,12 @@ import { EXIT_BAD_INPUT } from './errors.ts';
 import { reportError, type CommandModule } from './commands/command.ts';
 
 const commands: Record<string, () => Promise<CommandModule>> = {
-  // Commands are registered here as they land: detect, eval, dataset, demo.
   detect: () => import('./commands/detect.ts'),
   eval: () => import('./commands/eval.ts'),
   dataset: () => import('./commands/dataset.ts'),
+  demo: () => import('./commands/demo.ts'),
+  run: () => import('./commands/run.ts'),
+  'check-config': () => import('./commands/check-config.ts'),
 };
 
 function usage(): string {

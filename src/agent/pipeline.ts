@@ -114,6 +114,19 @@ export class Pipeline {
     await this.serialize(() => this.step({ kind: 'tick' }, null));
   }
 
+  /**
+   * Drives every output to its safe level and forgets what the rules held (the camera is lost: nothing the
+   * rules saw is current any more). Rules start afresh with the next frame.
+   */
+  async forceSafe(reason: string): Promise<void> {
+    await this.serialize(async () => {
+      this.cancelTimer();
+      await this.deps.actuator.safeState();
+      this.ruleState = createRuleState(this.deps.rules);
+      this.deps.logger.warn({ reason }, 'outputs driven to their safe level');
+    });
+  }
+
   private onFrame(frame: Frame): void {
     this.counters.framesIn++;
     if (!this.running) {

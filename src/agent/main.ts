@@ -1,0 +1,187 @@
+/**
+ * The agent's composition root: the one place that builds concrete adapters from the validated config and
+ * owns the process's exit paths. Start order: outputs (claimed at their initial level) → detector → camera;
+ * stop order is the reverse, and every path out of the process leaves every output at its safe level.
+ */
+import { isAbsolute, join } from 'node:path';
+import { errorMessage } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Config } from '../config/schema.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { captureDeps, systemTimers, type TimerHandle, type Timers } from './camera/capture-deps.ts';
+import type { FrameSource } from './camera/frame-source.ts';
+import { SyntheticSource } from './camera/synthetic-source.ts';
+import { OnnxDetector } from './detect/onnx-detector.ts';
+import { projectRoot } from './detect/runtime-paths.ts';
+import type { DetectorInfo } from './detect/types.ts';
+import type { Actuator } from './gpio/actuator.ts';
+import { compileRules } from './rules/index.ts';
+import { Pipeline, type PipelineListeners } from './pipeline.ts';
+
+/** After the camera is lost, how long to wait before trying it again. */
+const LOST_RETRY_MS = 30_000;
+
+export interface AgentOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly timers?: Timers;
+  readonly listeners?: PipelineListeners;
+}
+
+export function resolveFromRoot(path: string): string {
+  return isAbsolute(path) ? path : join(projectRoot(), path);
+}
+
+async function createSource(config: Config, logger: Logger, clock: Clock, timers: Timers): Promise<FrameSource> {
+  const c = config.camera;
+  const settings = { stallMs: c.stallMs, maxRestarts: c.maxRestarts };
+  const deps = captureDeps({ clock, timers, logger });
+  switch (c.source) {
+    case 'synthetic':
+      return new SyntheticSource(
+        { width: c.width, height: c.height, fps: c.fps, seed: c.seed, domain: { lighting: c.lighting, background: c.background, appearance: c.appearance } },
+        { clock, timers, logger },
+      );
+    case 'libcamera': {
+      const { createFrameSource } = await import('./camera/create-frame-source.ts');
+      return createFrameSource({ kind: 'libcamera', width: c.width, height: c.height, fps: c.fps, camera: c.camera, isp: c.isp, extraArgs: c.extraArgs, settings }, deps);
+    }
+    case 'v4l2': {
+      const { createFrameSource } = await import('./camera/create-frame-source.ts');
+      return createFrameSource({ kind: 'v4l2', width: c.width, height: c.height, fps: c.fps, device: c.device, ...(c.inputFormat === undefined ? {} : { inputFormat: c.inputFormat }), settings }, deps);
+    }
+    case 'gstreamer': {
+      const { createFrameSource } = await import('./camera/create-frame-source.ts');
+      return createFrameSource({ kind: 'gstreamer', width: c.width, height: c.height, fps: c.fps, sensorId: c.sensorId, ...(c.flipMethod === undefined ? {} : { flipMethod: c.flipMethod }), settings }, deps);
+    }
+    case 'file': {
+      const { createFrameSource } = await import('./camera/create-frame-source.ts');
+      return createFrameSource({ kind: 'file', width: c.width, height: c.height, path: c.path, rate: c.rate, loop: c.loop, settings }, deps);
+    }
+  }
+}
+
+async function createActuator(config: Config, logger: Logger, clock: Clock): Promise<Actuator> {
+  const g = config.gpio;
+  const deps = { clock, logger: logger.child({ module: 'gpio' }) };
+  switch (g.backend) {
+    case 'sim': {
+      const { SimActuator } = await import('./gpio/sim-actuator.ts');
+      return new SimActuator(g.outputs, { ...deps, ...(g.simFile === undefined ? {} : { journalPath: g.simFile }) });
+    }
+    case 'gpiod': {
+      const { GpiodActuator } = await import('./gpio/gpiod-actuator.ts');
+      return new GpiodActuator(g.outputs, deps);
+    }
+    case 'sysfs': {
+      const { SysfsActuator } = await import('./gpio/sysfs-actuator.ts');
+      return new SysfsActuator(g.outputs, deps);
+    }
+  }
+}
+
+/** A running agent. `stop()` is safe to call twice and from any exit path. */
+export class Agent {
+  private readonly options: AgentOptions;
+  private source: FrameSource | undefined;
+  private detector: OnnxDetector | undefined;
+  private actuator: Actuator | undefined;
+  private pipeline: Pipeline | undefined;
+  private stopping: Promise<void> | undefined;
+  private info: DetectorInfo | undefined;
+  private lostRetry: TimerHandle | undefined;
+  private timers: Timers = systemTimers;
+
+  constructor(options: AgentOptions) {
+    this.options = options;
+  }
+
+  get detectorInfo(): DetectorInfo | undefined {
+    return this.info;
+  }
+
+  get frameSource(): FrameSource | undefined {
+    return this.source;
+  }
+
+  get runningPipeline(): Pipeline | undefined {
+    return this.pipeline;
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this.options;
+    const clock = this.options.clock ?? systemClock;
+    const timers = (this.timers = this.options.timers ?? systemTimers);
+    const timeZone = config.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const rules = compileRules(config.rules, { timeZone });
+
+    // Outputs first: from here on every exit path drives them safe.
+    this.actuator = await createActuator(config, logger, clock);
+    await this.actuator.start();
+
+    this.detector = new OnnxDetector(
+      {
+        modelPath: resolveFromRoot(config.detector.model),
+        labelsPath: config.detector.labels === undefined ? undefined : resolveFromRoot(config.detector.labels),
+        providers: config.detector.providers,
+        threads: config.detector.threads === 0 ? undefined : config.detector.threads,
+        conf: config.detector.conf,
+        iou: config.detector.iou,
+      },
+      { logger: logger.child({ module: 'detect' }) },
+    );
+    this.info = await this.detector.start();
+    logger.info({ module: 'detect', provider: this.info.provider, attempts: this.info.attempts, model: this.info.model.path, labels: this.info.model.labels },
+      `detector running on ${this.info.provider}`);
+
+    this.source = await createSource(config, logger.child({ module: 'camera' }), clock, timers);
+    this.pipeline = new Pipeline({
+      source: this.source,
+      detector: this.detector,
+      actuator: this.actuator,
+      rules,
+      clock,
+      timers,
+      logger: logger.child({ module: 'pipeline' }),
+      ...(this.options.listeners === undefined ? {} : { listeners: this.options.listeners }),
+    });
+    this.source.on('lost', (e) => {
+      logger.error({ module: 'camera', reason: e.reason, restarts: e.restarts }, 'camera lost');
+      if (config.camera.onLost === 'safe') {
+        void this.pipeline?.forceSafe('camera-lost').catch((err: unknown) => {
+          logger.error({ module: 'gpio', err: errorMessage(err) }, 'safe state after camera loss failed');
+        });
+      }
+      // Keep trying, slowly: a camera unplugged and plugged back in must come back without a person.
+      this.lostRetry = timers.setTimeout(() => {
+        this.lostRetry = undefined;
+        void this.source?.restart('retry after camera loss');
+      }, LOST_RETRY_MS);
+    });
+    await this.pipeline.start();
+    logger.info({ module: 'agent', camera: this.source.name, width: this.source.width, height: this.source.height }, 'agent started');
+  }
+
+  /** Stops the camera and the detector, then drives every output safe and releases the lines. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.lostRetry !== undefined) this.timers.clearTimeout(this.lostRetry);
+      try {
+        await this.pipeline?.stop();
+      } finally {
+        try {
+          await this.detector?.stop();
+        } finally {
+          await this.actuator?.stop();
+        }
+      }
+    })();
+    return this.stopping;
+  }
+
+  /** For fatal paths where only synchronous code runs. */
+  safeStateSync(): void {
+    this.actuator?.safeStateSync();
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Owns the process's exit paths for a running agent: SIGTERM and SIGINT stop it in order; an uncaught
+ * exception or unhandled rejection drives every output safe synchronously, then exits 1; `exit` itself drives
+ * them safe as a last resort. systemd (KillMode=control-group) cleans up whatever is left after that.
+ */
+import { errorMessage } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Agent } from './main.ts';
+
+export interface RunOptions {
+  /** Stop by itself after this long (tests, the CI demo); undefined runs until a signal. */
+  readonly durationMs?: number;
+}
+
+export async function runUntilStopped(agent: Agent, logger: Logger, options: RunOptions = {}): Promise<number> {
+  const onExit = (): void => {
+    agent.safeStateSync();
+  };
+  const fatal = (kind: string) => (e: unknown): void => {
+    // Only synchronous code is certain to run now: outputs first, then the log line.
+    agent.safeStateSync();
+    logger.error({ module: 'agent', err: errorMessage(e), stack: e instanceof Error ? e.stack : undefined }, `${kind}: outputs driven safe, exiting`);
+    process.exit(1);
+  };
+  const onException = fatal('uncaught exception');
+  const onRejection = fatal('unhandled rejection');
+  process.on('exit', onExit);
+  process.on('uncaughtException', onException);
+  process.on('unhandledRejection', onRejection);
+
+  let stopSignal: (signal: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => (stopSignal = resolve));
+  const onSigterm = (): void => {
+    stopSignal('SIGTERM');
+  };
+  const onSigint = (): void => {
+    stopSignal('SIGINT');
+  };
+  process.once('SIGTERM', onSigterm);
+  process.once('SIGINT', onSigint);
+  const timer = options.durationMs === undefined ? undefined : setTimeout(() => {
+    stopSignal('duration');
+  }, options.durationMs);
+
+  try {
+    await agent.start();
+    const why = await stopped;
+    logger.info({ module: 'agent', why }, 'stopping');
+    return 0;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    await agent.stop();
+    process.off('SIGTERM', onSigterm);
+    process.off('SIGINT', onSigint);
+    process.off('uncaughtException', onException);
+    process.off('unhandledRejection', onRejection);
+    process.off('exit', onExit);
+    logger.info({ module: 'agent' }, 'stopped: outputs at their safe level');
+  }
+}
