@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   demo: () => import('./commands/demo.ts'),
   run: () => import('./commands/run.ts'),
   'check-config': () => import('./commands/check-config.ts'),
+  doctor: () => import('./commands/doctor.ts'),
 };
 
 function usage(): string {

@@ -33,10 +33,10 @@ export function resolveFromRoot(path: string): string {
   return isAbsolute(path) ? path : join(projectRoot(), path);
 }
 
-async function createSource(config: Config, logger: Logger, clock: Clock, timers: Timers): Promise<FrameSource> {
+export async function createSource(config: Config, logger: Logger, clock: Clock, timers: Timers, env?: NodeJS.ProcessEnv): Promise<FrameSource> {
   const c = config.camera;
   const settings = { stallMs: c.stallMs, maxRestarts: c.maxRestarts };
-  const deps = captureDeps({ clock, timers, logger });
+  const deps = captureDeps({ clock, timers, logger, env });
   switch (c.source) {
     case 'synthetic':
       return new SyntheticSource(
@@ -62,7 +62,7 @@ async function createSource(config: Config, logger: Logger, clock: Clock, timers
   }
 }
 
-async function createActuator(config: Config, logger: Logger, clock: Clock): Promise<Actuator> {
+export async function createActuator(config: Config, logger: Logger, clock: Clock): Promise<Actuator> {
   const g = config.gpio;
   const deps = { clock, logger: logger.child({ module: 'gpio' }) };
   switch (g.backend) {

@@ -84,3 +84,8 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
   if (doc.errors.length > 0) throw new ConfigError(file, yamlIssues(doc.errors));
   return parseConfig(doc.toJS() as unknown, file, env);
 }
+
+/** The process environment, for the composition roots that hand it to child processes (PATH for tools). */
+export function processEnv(): NodeJS.ProcessEnv {
+  return process.env;
+}
