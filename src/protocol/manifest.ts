@@ -9,7 +9,7 @@ export const manifestSchema = z.object({
   version: z.number().int().positive(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   size: z.number().int().positive().max(512 * 1024 * 1024),
-  url: z.string().url().max(2048),
+  url: z.url().max(2048),
   labels: z.array(z.string().min(1).max(64)).min(1).max(1000),
   input: z.object({
     width: z.number().int().positive().max(4096),

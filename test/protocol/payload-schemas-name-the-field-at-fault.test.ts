@@ -14,7 +14,7 @@ test('a bad field is reported by its path', () => {
   const r = eventSchema.safeParse({ v: 1, deviceId: 'pi-1', id: 'e1', ts: 1, kind: 'fired', priority: 'alarm', rule: 'g',
     detections: [{ label: 'person', score: 1.5, box: [1, 2, 3, 4] }] });
   assert.equal(r.success, false);
-  assert.deepEqual(r.error?.issues[0]?.path, ['detections', 0, 'score']);
+  assert.deepEqual(r.error.issues[0]?.path, ['detections', 0, 'score']);
 });
 
 test('status rejects an unknown state and a topic-breaking device id', () => {
