@@ -11,10 +11,11 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchDecode, benchInference } from './inference.ts';
+import { benchPipeline } from './pipeline.ts';
 import { Report } from './report.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
-const bundledModel = join(root, 'models', 'lookout-int8.onnx');
+const bundledModel = process.env.LOOKOUT_BENCH_MODEL ?? join(root, 'models', 'lookout-int8.onnx');
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
@@ -31,6 +32,11 @@ async function main(): Promise<void> {
     execFileSync('/usr/bin/python3', [join(root, 'scripts/bench/float-from-qdq.py'), bundledModel, floatModel], { stdio: 'inherit' });
     await benchInference(report, { floatModel, int8Model: bundledModel, threads: [1, 2], rounds: 150 });
     benchDecode(report);
+  }
+
+  if (want('pipeline')) {
+    if (!existsSync(bundledModel)) throw new Error(`${bundledModel} is missing`);
+    for (const threads of [1, 2]) await benchPipeline(report, { model: bundledModel, threads, seconds: 6 });
   }
 
   mkdirSync(join(root, 'docs'), { recursive: true });
