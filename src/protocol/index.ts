@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { DeviceChannel } from './topics.ts';
 import { statusSchema } from './status.ts';
+import { stateSchema } from './state.ts';
 import { statsSchema } from './stats.ts';
 import { eventSchema } from './events.ts';
 import { sampleSchema } from './samples.ts';
@@ -11,6 +12,7 @@ import { commandSchema, replySchema } from './commands.ts';
 export * from './topics.ts';
 export * from './common.ts';
 export * from './status.ts';
+export * from './state.ts';
 export * from './stats.ts';
 export * from './events.ts';
 export * from './samples.ts';
@@ -21,6 +23,7 @@ export * from './manifest.ts';
 /** The schema of each device channel: a topic without a schema cannot be published. */
 export const channelSchemas = {
   status: statusSchema,
+  state: stateSchema,
   stats: statsSchema,
   events: eventSchema,
   samples: sampleSchema,

@@ -1,17 +1,17 @@
 /**
  * MQTT topics of protocol v1. Leaf module shared by the agent and the cloud service.
  *
- *   lookout/v1/dev/{deviceId}/{status|stats|events|samples|update|cmd|reply}
+ *   lookout/v1/dev/{deviceId}/{status|state|stats|events|samples|update|cmd|reply}
  *   lookout/v1/group/{group}/model
  */
 export const PROTOCOL_VERSION = 1;
 export const TOPIC_ROOT = 'lookout/v1';
 
-export const DEVICE_CHANNELS = ['status', 'stats', 'events', 'samples', 'update', 'cmd', 'reply'] as const;
+export const DEVICE_CHANNELS = ['status', 'state', 'stats', 'events', 'samples', 'update', 'cmd', 'reply'] as const;
 export type DeviceChannel = (typeof DEVICE_CHANNELS)[number];
 
 /** Channels the agent publishes (the cloud subscribes to these). */
-export const AGENT_PUBLISHES = ['status', 'stats', 'events', 'samples', 'update', 'reply'] as const satisfies readonly DeviceChannel[];
+export const AGENT_PUBLISHES = ['status', 'state', 'stats', 'events', 'samples', 'update', 'reply'] as const satisfies readonly DeviceChannel[];
 
 /**
  * Device ids and group names become topic levels, so they must not hold `/`, `+`, `#` (MQTT-4.7.1) or

@@ -118,6 +118,10 @@ export const ruleSchema = z
       .positive()
       .default(1000)
       .describe('Pulse length for action "pulse" (at most maxOnMs)'),
+    priority: z
+      .enum(['alarm', 'event'])
+      .default('event')
+      .describe('Telemetry priority of its events: alarms are sent before anything else and dropped last'),
   })
   .refine((r) => r.action !== 'pulse' || r.pulseMs <= r.maxOnMs, {
     error: 'pulseMs must not exceed maxOnMs',
