@@ -39,7 +39,11 @@ export interface Actuation {
 }
 
 export interface PipelineListeners {
-  onResult?(result: FrameResult): void;
+  /**
+   * A frame's result. `frame` is the frame's I420 pixels, valid only during this synchronous call (the buffer
+   * goes back to the camera's pool right after): copy what you keep. Undefined when the detector kept it.
+   */
+  onResult?(result: FrameResult, frame: Uint8Array | undefined): void;
   onRuleEvent?(event: RuleEvent, glassToGpioMs: number | null): void;
   onActuation?(actuation: Actuation): void;
   /** The detector failed on a frame (the pipeline goes on with the next one). */
@@ -151,8 +155,11 @@ export class Pipeline {
       const { width, height } = frame;
       try {
         const result = await this.deps.detector.detect(frame);
-        if (result.frameData !== undefined) this.deps.source.release(result.frameData);
-        await this.serialize(() => this.onDetected(result, width, height));
+        try {
+          await this.serialize(() => this.onDetected(result, width, height));
+        } finally {
+          if (result.frameData !== undefined) this.deps.source.release(result.frameData);
+        }
       } catch (e) {
         this.counters.detectErrors++;
         this.emit('onDetectError', e);
@@ -182,7 +189,7 @@ export class Pipeline {
       timings: result.timings,
       doneAt: this.deps.clock.monoMs(),
       gpioWriteAt,
-    });
+    }, result.frameData);
   }
 
   /**
