@@ -17,6 +17,8 @@ test_debs=(
   "python3-pil:/usr/lib/python3/dist-packages/PIL/__init__.py"
   "ffmpeg:/usr/bin/ffmpeg"
   "gpiod:/usr/bin/gpioset"
+  "mosquitto:/usr/sbin/mosquitto"
+  "openssl:/usr/bin/openssl"
 )
 
 missing=()

@@ -27,6 +27,7 @@ export const demoConfig: ConfigInput = {
       cooldownMs: 0,
       maxOnMs: 30_000,
       output: 'siren',
+      priority: 'alarm',
     },
     { name: 'car-arrives', classes: ['car'], minScore: 0.5, framesToFire: 2, holdMs: 2000, maxOnMs: 60_000, output: 'lamp' },
   ],

@@ -17,6 +17,10 @@ import type { DetectorInfo } from './detect/types.ts';
 import type { Actuator } from './gpio/actuator.ts';
 import { compileRules } from './rules/index.ts';
 import { Pipeline, type PipelineListeners } from './pipeline.ts';
+import { combineListeners } from './listeners.ts';
+import type { AgentTelemetry } from './telemetry/agent-telemetry.ts';
+import type { CommandHandlers } from './telemetry/link/command-dispatcher.ts';
+import { LookoutError } from '../errors.ts';
 
 /** After the camera is lost, how long to wait before trying it again. */
 const LOST_RETRY_MS = 30_000;
@@ -27,6 +31,8 @@ export interface AgentOptions {
   readonly clock?: Clock;
   readonly timers?: Timers;
   readonly listeners?: PipelineListeners;
+  /** Reported in the retained status. */
+  readonly agentVersion?: string;
 }
 
 export function resolveFromRoot(path: string): string {
@@ -91,6 +97,7 @@ export class Agent {
   private stopping: Promise<void> | undefined;
   private info: DetectorInfo | undefined;
   private lostRetry: TimerHandle | undefined;
+  private telemetry: AgentTelemetry | undefined;
   private timers: Timers = systemTimers;
 
   constructor(options: AgentOptions) {
@@ -136,6 +143,25 @@ export class Agent {
       `detector running on ${this.info.provider}`);
 
     this.source = await createSource(config, logger.child({ module: 'camera' }), clock, timers);
+    const source = this.source;
+    if (config.mqtt !== undefined) {
+      const { AgentTelemetry } = await import('./telemetry/agent-telemetry.ts');
+      this.telemetry = new AgentTelemetry({
+        config: { ...config, mqtt: config.mqtt },
+        logger,
+        clock,
+        timers,
+        agentVersion: this.options.agentVersion ?? 'dev',
+        commands: this.commandHandlers(),
+        ...(source instanceof SyntheticSource
+          ? {
+              syntheticTruth: (seq: number) => source.groundTruth(seq)?.map((o) => ({ label: o.label, box: o.box })),
+              domain: () => (source.domain === undefined ? undefined : { ...source.domain }),
+            }
+          : {}),
+      });
+      await this.telemetry.open();
+    }
     this.pipeline = new Pipeline({
       source: this.source,
       detector: this.detector,
@@ -144,11 +170,12 @@ export class Agent {
       clock,
       timers,
       logger: logger.child({ module: 'pipeline' }),
-      ...(this.options.listeners === undefined ? {} : { listeners: this.options.listeners }),
+      listeners: combineListeners(logger.child({ module: 'pipeline' }), this.options.listeners, this.telemetry?.listeners()),
     });
     this.source.on('lost', (e) => {
       logger.error({ module: 'camera', reason: e.reason, restarts: e.restarts }, 'camera lost');
       if (config.camera.onLost === 'safe') {
+        this.telemetry?.setDegraded('camera-lost');
         void this.pipeline?.forceSafe('camera-lost').catch((err: unknown) => {
           logger.error({ module: 'gpio', err: errorMessage(err) }, 'safe state after camera loss failed');
         });
@@ -159,6 +186,8 @@ export class Agent {
         void this.source?.restart('retry after camera loss');
       }, LOST_RETRY_MS);
     });
+    this.source.on('restarted', () => this.telemetry?.setDegraded(undefined));
+    await this.telemetry?.start({ pipeline: this.pipeline, source: this.source, detector: this.info });
     await this.pipeline.start();
     logger.info({ module: 'agent', camera: this.source.name, width: this.source.width, height: this.source.height }, 'agent started');
   }
@@ -169,6 +198,7 @@ export class Agent {
       if (this.lostRetry !== undefined) this.timers.clearTimeout(this.lostRetry);
       try {
         await this.pipeline?.stop();
+        await this.telemetry?.stop();
       } finally {
         try {
           await this.detector?.stop();
@@ -178,6 +208,29 @@ export class Agent {
       }
     })();
     return this.stopping;
+  }
+
+  /** What remote commands can do to this agent (beyond ping, get-config and capture-sample). */
+  private commandHandlers(): CommandHandlers {
+    return {
+      'set-rule-enabled': async (c) => {
+        const pipeline = this.pipeline;
+        if (pipeline === undefined) throw new LookoutError('cli', 'FAILED', 'the agent is not running');
+        await pipeline.setRuleEnabled(c.rule, c.enabled);
+        this.telemetry?.publishState();
+        return { rule: c.rule, enabled: c.enabled };
+      },
+      'restart-camera': async () => {
+        await this.source?.restart('remote command');
+        return { restarted: true };
+      },
+      'set-domain': (c) => {
+        const source = this.source;
+        if (!(source instanceof SyntheticSource)) throw new LookoutError('camera', 'UNSUPPORTED', 'only the synthetic camera has a domain to shift');
+        source.setDomain(c.domain);
+        return { domain: source.domain };
+      },
+    };
   }
 
   /** For fatal paths where only synchronous code runs. */

@@ -91,6 +91,16 @@ export class Pipeline {
     return this.ruleState.outputs;
   }
 
+  /** Each rule's live state, by name (the retained `state` topic and the dashboard show it). */
+  ruleStates(): Record<string, { active: boolean; enabled: boolean }> {
+    const out: Record<string, { active: boolean; enabled: boolean }> = {};
+    this.deps.rules.rules.forEach((rule, i) => {
+      const r = this.ruleState.rules[i];
+      out[rule.config.name] = { active: r?.active ?? false, enabled: r?.enabled ?? rule.config.enabled };
+    });
+    return out;
+  }
+
   /** Starts taking frames. The detector and actuator must already be started (the composition root's order). */
   async start(): Promise<void> {
     this.running = true;

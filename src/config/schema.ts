@@ -7,6 +7,9 @@ import { ID_PATTERN } from '../protocol/topics.ts';
 import { outputListSchema } from '../agent/gpio/schema.ts';
 import { ruleListSchema, timeZoneSchema } from '../agent/rules/schema.ts';
 import { cameraSchema } from './camera-schema.ts';
+import { linkConfigSchema } from '../agent/telemetry/link/schema.ts';
+import { statsIntervalSchema } from '../agent/telemetry/stats/schema.ts';
+import { samplesConfigSchema } from '../agent/telemetry/samples/schema.ts';
 
 export const detectorSchema = z
   .strictObject({
@@ -31,6 +34,21 @@ export const gpioSchema = z
   })
   .describe('GPIO outputs');
 
+export const telemetrySchema = z
+  .strictObject({
+    statsIntervalS: statsIntervalSchema,
+    outbox: z
+      .strictObject({
+        maxBytes: z.number().int().min(64 * 1024).default(32 * 1024 * 1024).describe('Disk the outbox may hold; past it samples, then stats, then events are dropped (alarms last)'),
+        flushMs: z.number().int().min(10).max(10_000).default(250).describe('Group-commit interval: one write + fdatasync per batch (alarms are written at once)'),
+      })
+      .prefault({})
+      .describe('The durable outbox (in stateDir/outbox)'),
+    samples: samplesConfigSchema.prefault({}),
+  })
+  .prefault({})
+  .describe('What the device reports over MQTT');
+
 export const configSchema = z
   .strictObject({
     device: z
@@ -44,6 +62,9 @@ export const configSchema = z
     detector: detectorSchema.prefault({}),
     gpio: gpioSchema.prefault({}),
     rules: ruleListSchema.default([]),
+    stateDir: z.string().min(1).default('/var/lib/lookout').describe('Writable folder for the outbox and downloaded models'),
+    mqtt: linkConfigSchema.optional().describe('The cloud MQTT broker; leave out to run without telemetry'),
+    telemetry: telemetrySchema,
     timeZone: timeZoneSchema.optional().describe('IANA time zone for rule schedules; default: the system\'s'),
     log: z
       .strictObject({
