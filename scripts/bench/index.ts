@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchDecode, benchInference } from './inference.ts';
 import { benchPipeline } from './pipeline.ts';
+import { benchTelemetry } from './telemetry.ts';
 import { Report } from './report.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
     if (!existsSync(bundledModel)) throw new Error(`${bundledModel} is missing`);
     for (const threads of [1, 2]) await benchPipeline(report, { model: bundledModel, threads, seconds: 6 });
   }
+
+  if (want('telemetry')) await benchTelemetry(report, bundledModel, 60);
 
   mkdirSync(join(root, 'docs'), { recursive: true });
   const out = join(root, 'docs', 'benchmarks.md');
