@@ -1,7 +1,10 @@
 """Task-aligned assignment (TOOD, Feng et al., ICCV 2021, arXiv:2108.07755), as YOLOv8 trains with it.
 
 For each ground-truth box, the anchors whose centres lie inside it are ranked by the alignment metric
-score^alpha * IoU^beta of their current prediction; the top k become positives. An anchor claimed by several
+score^alpha * IoU^beta of their current prediction; the top k become positives. Unlike YOLOv8, the anchor of the
+cell holding the box centre is a candidate on every level even when the box is too thin to contain an anchor
+centre: at stride 8 a 4-pixel-wide person contains one only half of the time, and would otherwise never be
+learned. An anchor claimed by several
 boxes keeps the one it overlaps most. Class targets are the alignment metric, rescaled per box so that its best
 anchor gets that anchor's IoU (a soft, quality-aware target).
 """
@@ -18,6 +21,7 @@ def task_aligned_assign(
     scores: torch.Tensor,      # [B, A, C] predicted probabilities
     pred_boxes: torch.Tensor,  # [B, A, 4] predicted xyxy, pixels
     anchors: torch.Tensor,     # [A, 2] anchor centres, pixels
+    strides: torch.Tensor,     # [A, 1] stride of each anchor's level
     gt_labels: torch.Tensor,   # [B, M] long
     gt_boxes: torch.Tensor,    # [B, M, 4] xyxy, pixels
     gt_mask: torch.Tensor,     # [B, M] bool (padding is False)
@@ -33,6 +37,9 @@ def task_aligned_assign(
         return torch.zeros_like(pred_boxes), torch.zeros_like(scores), torch.zeros(b, a, dtype=torch.bool)
     xy = anchors[None, None]
     inside = torch.cat([xy - gt_boxes[:, :, None, :2], gt_boxes[:, :, None, 2:] - xy], -1).amin(-1) > eps
+    centre = (gt_boxes[:, :, None, :2] + gt_boxes[:, :, None, 2:]) / 2
+    in_centre_cell = ((xy - centre).abs() <= strides[None, None] / 2).all(-1)
+    inside = inside | in_centre_cell
     valid = inside & gt_mask[..., None]  # [B, M, A]
     labels = gt_labels.clamp(min=0)
     cls_scores = scores.gather(2, labels[:, None, :].expand(b, a, m)).permute(0, 2, 1)  # [B, M, A]

@@ -12,7 +12,7 @@ from .errors import EXIT_BAD_INPUT, TrainerError
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse exits with 2 by itself; raise instead so every bad input is reported the same way.
-        raise TrainerError("ARG_INVALID", message, self.prog)
+        raise TrainerError("ARG_INVALID", message, self.prog if " " in self.prog else None)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -54,7 +54,7 @@ def _set_metadata(m: onnx.ModelProto, props: dict[str, str]) -> None:
         e.key, e.value = k, v
 
 
-def metadata(model: Detector, names: list[str], hw: tuple[int, int], quantization: str, version: str,
+def metadata(model: Detector, params: int, names: list[str], hw: tuple[int, int], quantization: str, version: str,
              dataset: str, recipe: dict, description: str) -> dict[str, str]:
     # Ultralytics writes `names` as a Python dict literal and `imgsz` as a list; readers parse both forms.
     return {
@@ -71,7 +71,7 @@ def metadata(model: Detector, names: list[str], hw: tuple[int, int], quantizatio
         "dataset": dataset,
         "trainer": json.dumps(recipe, separators=(",", ":")),
         "arch": model.cfg.name,
-        "params": str(count_params(model)),
+        "params": str(params),
     }
 
 
@@ -103,18 +103,20 @@ def export_model(model: Detector, names: list[str], hw: tuple[int, int], out: st
     out_dir.mkdir(parents=True, exist_ok=True)
     fused = copy.deepcopy(model).fuse().eval()
     set_qmode(fused, "float")
-    res: dict = {"imgsz": list(hw), "anchors": anchor_count(*hw), "params": count_params(fused),
+    # Parameters as trained (BatchNorm included), and after folding BatchNorm into the convolutions.
+    res: dict = {"imgsz": list(hw), "anchors": anchor_count(*hw), "params": count_params(model),
+                 "params_fused": count_params(fused),
                  "gflops": round(count_flops(fused, hw), 3)}
     t0 = time.monotonic()
     fm = _export_onnx(fused, hw)
-    _set_metadata(fm, metadata(fused, names, hw, "float32", version, dataset, recipe, description))
+    _set_metadata(fm, metadata(fused, res["params"], names, hw, "float32", version, dataset, recipe, description))
     _save(fm, out_dir / "model.onnx")
     res["float"] = {"path": str(out_dir / "model.onnx"), "bytes": (out_dir / "model.onnx").stat().st_size}
     if calib_images is not None:
         _calibrate(fused, calib_images, calib_method)
         qm = _export_onnx(fused, hw)
         cleaned = clean_qdq(qm)
-        _set_metadata(qm, metadata(fused, names, hw, "int8-qdq", version, dataset,
+        _set_metadata(qm, metadata(fused, res["params"], names, hw, "int8-qdq", version, dataset,
                                    {**recipe, "quantization": {"activations": "uint8 asymmetric per tensor",
                                                                "weights": "int8 symmetric per channel",
                                                                "calibration": f"{calib_method}, {len(calib_images)} images"}},

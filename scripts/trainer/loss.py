@@ -52,7 +52,7 @@ def detection_loss(outs: list[tuple[torch.Tensor, torch.Tensor]], targets: list[
     pred_boxes = torch.cat([anchors - ltrb[..., :2], anchors + ltrb[..., 2:]], -1) * strides  # pixels
     labels, gt_boxes, mask = pad_targets(targets)
     t_boxes, t_scores, fg = task_aligned_assign(cls_logits.detach().sigmoid(), pred_boxes.detach(), anchors * strides,
-                                                labels, gt_boxes, mask)
+                                                strides, labels, gt_boxes, mask)
     norm = t_scores.sum().clamp(min=1)
     loss_cls = F.binary_cross_entropy_with_logits(cls_logits, t_scores, reduction="sum") / norm
     if bool(fg.any()):

@@ -57,7 +57,8 @@ def fake_quant_weight(w: torch.Tensor) -> torch.Tensor:
 class QPoint(nn.Module):
     """A place where an activation is quantised. `nonneg` marks outputs of ReLU (range starts at 0, zero point 0,
     which lets onnxruntime drop the Relu in front of the QuantizeLinear). `method` picks the calibration rule:
-    'mse' (clip the range where it lowers the expected squared error) or 'max' (keep the whole observed range,
+    'mse' (clip the range where it lowers the expected squared error), 'percentile' (clip the outer 0.01%)
+    or 'max' (keep the whole observed range,
     used for the head's raw outputs, where rare large values are the detections themselves)."""
 
     def __init__(self, nonneg: bool, method: str = "mse", fixed: tuple[float, int] | None = None) -> None:
@@ -101,6 +102,8 @@ class QPoint(nn.Module):
         lo, hi = self.hist_range()
         if self.method == "mse" and self.hist is not None:
             lo, hi = mse_range(self.hist, lo, hi, self.nonneg)
+        elif self.method == "percentile" and self.hist is not None:
+            lo, hi = percentile_range(self.hist, lo, hi, self.nonneg)
         self.scale, self.zero_point = qparams(lo, hi)
 
 
@@ -153,6 +156,16 @@ def mse_range(hist: np.ndarray, lo: float, hi: float, nonneg: bool) -> tuple[flo
     err = _expected_sq_error(centres, hist, L.ravel(), H.ravel())
     k = int(np.argmin(err))
     return float(L.ravel()[k]), float(H.ravel()[k])
+
+
+def percentile_range(hist: np.ndarray, lo: float, hi: float, nonneg: bool, pct: float = 99.99) -> tuple[float, float]:
+    """Clips the outer (100 - pct)% of the observed values (both tails unless `nonneg`)."""
+    edges = np.linspace(lo, hi, len(hist) + 1)
+    cdf = np.cumsum(hist) / max(hist.sum(), 1)
+    tail = (100 - pct) / 100
+    top = float(edges[min(len(hist), int(np.searchsorted(cdf, 1 - tail)) + 1)])
+    bottom = 0.0 if nonneg else float(edges[int(np.searchsorted(cdf, tail))])
+    return min(bottom, 0.0), max(top, 0.0)
 
 
 def qpoints(model: nn.Module) -> list[QPoint]:

@@ -3,7 +3,7 @@ import unittest
 import numpy as np
 from PIL import Image
 
-from scripts.trainer.letterbox import PAD_VALUE, letterbox_geometry, letterbox_image
+from scripts.trainer.letterbox import PAD_VALUE, letterbox_geometry, letterbox_image, resize_linear
 
 
 class LetterboxGeometry(unittest.TestCase):
@@ -36,6 +36,25 @@ class LetterboxGeometry(unittest.TestCase):
         self.assertEqual((g.top, g.content_h), (16, 32))
         self.assertTrue((arr[:16] == PAD_VALUE).all() and (arr[48:] == PAD_VALUE).all())
         self.assertTrue((arr[16:48] == 250).all())
+
+
+class ResizeLikeCv2InterLinear(unittest.TestCase):
+    def test_halving_averages_pixel_pairs(self) -> None:
+        row = np.array([[[0], [100], [200], [50]]], np.uint8)  # 1 x 4 x 1
+        out = resize_linear(np.repeat(row, 2, axis=0), 2, 1)
+        self.assertEqual(out[:, :, 0].tolist(), [[50, 125]])
+
+    def test_enlarging_clamps_at_the_borders(self) -> None:
+        # 2 -> 4: f = -0.25, 0.25, 0.75, 1.25 -> [a, 0.75a + 0.25b, 0.25a + 0.75b, b] (ends clamped, weight 0).
+        img = np.array([[[0], [200]]], np.uint8)
+        out = resize_linear(img, 4, 1)
+        self.assertEqual(out[0, :, 0].tolist(), [0, 50, 150, 200])
+
+    def test_no_antialiasing_when_shrinking_by_four(self) -> None:
+        # 8 -> 2: f = 1.5 and 5.5: only pixels 1, 2 and 5, 6 contribute (cv2 INTER_LINEAR, not INTER_AREA).
+        img = np.array([[[v] for v in (255, 10, 30, 255, 255, 40, 60, 255)]], np.uint8)
+        out = resize_linear(img, 2, 1)
+        self.assertEqual(out[0, :, 0].tolist(), [20, 50])
 
 
 if __name__ == "__main__":

@@ -119,6 +119,19 @@ class TrainFinetuneExport(unittest.TestCase):
             dq_b = producers[c.input[2]]
             self.assertEqual(inits[dq_b.input[0]].data_type, TensorProto.INT32)
 
+    def test_onnxruntime_fuses_every_convolution_into_integer_kernels(self) -> None:
+        src = onnx.load(str(self.root / "onnx" / "model.int8.onnx"))
+        convs = sum(1 for n in src.graph.node if n.op_type == "Conv")
+        opt = self.root / "onnx" / "optimized.onnx"
+        ort_info(self.root / "onnx" / "model.int8.onnx", optimized=opt)
+        ops = [n.op_type for n in onnx.load(str(opt)).graph.node]
+        self.assertEqual(ops.count("QLinearConv"), convs)
+        self.assertNotIn("Conv", ops)
+        self.assertGreater(ops.count("QLinearConcat"), 0)
+        self.assertGreater(ops.count("QLinearAdd"), 0)
+        # One QuantizeLinear remains: the input's. The rest of the graph stays in uint8 up to the decode tail.
+        self.assertEqual(ops.count("QuantizeLinear"), 1)
+
     def test_float_onnx_equals_torch_and_int8_tracks_it(self) -> None:
         spec = load_data_yaml(self.data)
         val = load_split(spec, "val", (H, W), progress=False)
