@@ -34,6 +34,7 @@ test('a minimal rule gets every default', () => {
     maxOnMs: 60_000,
     action: 'on',
     pulseMs: 1000,
+    priority: 'event',
   });
 });
 
