@@ -11,6 +11,7 @@ want_test=0
 
 # Debian packages the test suites need. Each entry: package:command-or-path that proves it is installed.
 test_debs=(
+  "postgresql:/usr/lib/postgresql/15/bin/postgres"
   "python3-torch:/usr/lib/python3/dist-packages/torch/__init__.py"
   "python3-onnx:/usr/lib/python3/dist-packages/onnx/__init__.py"
   "python3-numpy:/usr/lib/python3/dist-packages/numpy/__init__.py"
@@ -21,7 +22,19 @@ test_debs=(
   "openssl:/usr/bin/openssl"
 )
 
+# Needed by `npm ci` itself where a native package (better-sqlite3) has no prebuilt binary to download and
+# is compiled by node-gyp.
+build_debs=(
+  "g++:/usr/bin/g++"
+  "make:/usr/bin/make"
+  "python3:/usr/bin/python3"
+)
+
 missing=()
+for entry in "${build_debs[@]}"; do
+  pkg=${entry%%:*}; probe=${entry#*:}
+  [ -e "$probe" ] || missing+=("$pkg")
+done
 if [ $want_test = 1 ]; then
   for entry in "${test_debs[@]}"; do
     pkg=${entry%%:*}; probe=${entry#*:}
