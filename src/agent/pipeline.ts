@@ -211,17 +211,18 @@ export class Pipeline {
     const { state, commands, events, nextDeadlineMs } = stepRules(this.deps.rules, this.ruleState, input, now);
     this.ruleState = state;
     let lastWrite: number | null = null;
-    const latencyByOutput = new Map<string, number | null>();
+    // Most frames change no output: allocate the latency map only when one does.
+    const latencyByOutput = commands.length === 0 ? undefined : new Map<string, number | null>();
     for (const command of commands) {
       const writtenAt = await this.deps.actuator.set(command.output, command.on);
       lastWrite = writtenAt;
       const glassToGpioMs = capturedAt === null ? null : writtenAt - capturedAt;
       if (glassToGpioMs !== null) this.glassToGpio.record(glassToGpioMs);
-      latencyByOutput.set(command.output, glassToGpioMs);
+      latencyByOutput?.set(command.output, glassToGpioMs);
       this.emit('onActuation', { output: command.output, on: command.on, glassToGpioMs, atMs: writtenAt });
     }
     for (const event of events) {
-      this.emit('onRuleEvent', event, latencyByOutput.get(event.output) ?? null);
+      this.emit('onRuleEvent', event, latencyByOutput?.get(event.output) ?? null);
     }
     this.armTimer(nextDeadlineMs);
     return lastWrite;
