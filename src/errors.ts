@@ -2,7 +2,7 @@
  * Errors with stable codes per subsystem. Tests assert `code`, never wording.
  * Leaf module: imports nothing from the project.
  */
-export type Subsystem = 'config' | 'camera' | 'inference' | 'model' | 'image' | 'dataset' | 'gpio' | 'mqtt' | 'telemetry' | 'update' | 'cli';
+export type Subsystem = 'config' | 'camera' | 'inference' | 'model' | 'image' | 'dataset' | 'gpio' | 'mqtt' | 'telemetry' | 'update' | 'cli' | 'store';
 
 export class LookoutError extends Error {
   readonly code: string;

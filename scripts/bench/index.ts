@@ -37,7 +37,7 @@ async function main(): Promise<void> {
 
   if (want('pipeline')) {
     if (!existsSync(bundledModel)) throw new Error(`${bundledModel} is missing`);
-    for (const threads of [1, 2]) await benchPipeline(report, { model: bundledModel, threads, seconds: 6 });
+    for (const threads of [1, 2]) await benchPipeline(report, { model: bundledModel, threads, seconds: 8 });
   }
 
   if (want('telemetry')) await benchTelemetry(report, bundledModel, 60);

@@ -46,35 +46,15 @@ function replayFrames(width: number, height: number): Uint8Array[] {
   return frames;
 }
 
-async function rawThroughput(model: string, threads: number, frames: readonly Uint8Array[], width: number, height: number, seconds: number): Promise<{ fps: number; compute: number[] }> {
-  const engine = await DetectEngine.open({ modelPath: model, threads, providers: ['cpu'] });
-  try {
-    for (let i = 0; i < 5; i++) await engine.detect({ data: frames[i % frames.length]!, width, height, format: 'i420' });
-    const compute: number[] = [];
-    const t0 = performance.now();
-    let n = 0;
-    while (performance.now() - t0 < seconds * 1000) {
-      const { timings } = await engine.detect({ data: frames[n % frames.length]!, width, height, format: 'i420' });
-      compute.push(timings.preprocessMs + timings.inferenceMs);
-      n++;
-    }
-    return { fps: n / ((performance.now() - t0) / 1000), compute };
-  } finally {
-    await engine.close();
-  }
-}
-
-interface PipelineRun {
-  readonly fps: number;
-  readonly dropped: number;
-  readonly framesIn: number;
+interface Rig {
+  readonly pipeline: Pipeline;
+  readonly source: ReplaySource;
   readonly glassToGpio: number[];
   readonly compute: number[];
-  readonly lagP99Ms: number;
-  readonly lagMaxMs: number;
+  stop(): Promise<void>;
 }
 
-async function pipelineRun(model: string, threads: number, frames: readonly Uint8Array[], width: number, height: number, cameraFps: number, seconds: number): Promise<PipelineRun> {
+async function startRig(model: string, threads: number, frames: readonly Uint8Array[], width: number, height: number, cameraFps: number): Promise<Rig> {
   const detector = new OnnxDetector({ modelPath: model, threads, providers: ['cpu'] });
   const actuator = new SimActuator(outputListSchema.parse([{ name: 'relay', line: 17 }]), { clock: systemClock, logger: silentLogger });
   const source = new ReplaySource(width, height, frames, cameraFps);
@@ -97,52 +77,119 @@ async function pipelineRun(model: string, threads: number, frames: readonly Uint
   });
   await actuator.start();
   await detector.start();
-  const lag = monitorEventLoopDelay({ resolution: 1 });
   await pipeline.start();
-  await new Promise((r) => setTimeout(r, 1000)); // warm-up
-  const before = { ...pipeline.counters };
-  glassToGpio.length = 0;
-  compute.length = 0;
-  lag.enable();
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const elapsed = (performance.now() - t0) / 1000;
-  lag.disable();
-  const after = { ...pipeline.counters };
-  await pipeline.stop();
-  await detector.stop();
-  await actuator.stop();
   return {
-    fps: (after.processed - before.processed) / elapsed,
-    dropped: after.dropped - before.dropped,
-    framesIn: after.framesIn - before.framesIn,
+    pipeline,
+    source,
     glassToGpio,
     compute,
-    lagP99Ms: lag.percentile(99) / 1e6,
-    lagMaxMs: lag.max / 1e6,
+    async stop() {
+      await pipeline.stop();
+      await detector.stop();
+      await actuator.stop();
+    },
   };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Frames per second of DetectEngine.detect() back to back on this thread for `ms`. */
+async function rawWindow(engine: DetectEngine, frames: readonly Uint8Array[], width: number, height: number, ms: number): Promise<number> {
+  const t0 = performance.now();
+  let n = 0;
+  while (performance.now() - t0 < ms) {
+    await engine.detect({ data: frames[n % frames.length]!, width, height, format: 'i420' });
+    n++;
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
+/**
+ * Raw and pipeline throughput measured in alternating windows, so that whatever else the machine does hits
+ * both alike; event-loop lag recorded during the pipeline's windows.
+ */
+async function throughput(model: string, threads: number, frames: readonly Uint8Array[], width: number, height: number, windows: number, windowMs: number) {
+  const engine = await DetectEngine.open({ modelPath: model, threads, providers: ['cpu'] });
+  try {
+    await rawWindow(engine, frames, width, height, 1000); // warm-up
+    const estimate = await rawWindow(engine, frames, width, height, 1000);
+    const rig = await startRig(model, threads, frames, width, height, estimate * 2);
+    const raw: number[] = [];
+    const piped: number[] = [];
+    let dropped = 0;
+    let framesIn = 0;
+    // One monitor per pipeline window: a monitor left across a raw window would count the raw run's blocking
+    // session.run() calls as the pipeline's lag.
+    const lagP99: number[] = [];
+    let lagMax = 0;
+    try {
+      await sleep(1000); // the worker's warm-up
+      for (let w = 0; w < windows; w++) {
+        rig.source.paused = true;
+        await sleep(100); // the frame in flight finishes
+        raw.push(await rawWindow(engine, frames, width, height, windowMs));
+        const before = { ...rig.pipeline.counters };
+        rig.source.paused = false;
+        const monitor = monitorEventLoopDelay({ resolution: 1 });
+        monitor.enable();
+        const t0 = performance.now();
+        await sleep(windowMs);
+        const after = { ...rig.pipeline.counters };
+        const seconds = (performance.now() - t0) / 1000;
+        monitor.disable();
+        lagP99.push(monitor.percentile(99) / 1e6);
+        lagMax = Math.max(lagMax, monitor.max / 1e6);
+        piped.push((after.processed - before.processed) / seconds);
+        dropped += after.dropped - before.dropped;
+        framesIn += after.framesIn - before.framesIn;
+      }
+    } finally {
+      await rig.stop();
+    }
+    return { raw, piped, dropped, framesIn, lagP99Ms: summarize(lagP99).median, lagMaxMs: lagMax, estimate };
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Glass-to-GPIO with the camera at half the model's rate: the detector is idle when a frame arrives. */
+async function latency(model: string, threads: number, frames: readonly Uint8Array[], width: number, height: number, cameraFps: number, seconds: number) {
+  const rig = await startRig(model, threads, frames, width, height, cameraFps);
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  try {
+    await sleep(1000);
+    rig.glassToGpio.length = 0;
+    rig.compute.length = 0;
+    lag.enable();
+    await sleep(seconds * 1000);
+    lag.disable();
+  } finally {
+    await rig.stop();
+  }
+  return { glassToGpio: [...rig.glassToGpio], compute: [...rig.compute], lagP99Ms: lag.percentile(99) / 1e6 };
 }
 
 export async function benchPipeline(report: Report, o: PipelineBenchOptions): Promise<void> {
   const section = o.section ?? 'pipeline';
   const { width, height } = o.frame ?? { width: 640, height: 480 };
   const frames = replayFrames(width, height);
-  const raw = await rawThroughput(o.model, o.threads, frames, width, height, o.seconds);
-  const overload = await pipelineRun(o.model, o.threads, frames, width, height, raw.fps * 2, o.seconds);
-  const paced = await pipelineRun(o.model, o.threads, frames, width, height, raw.fps / 2, o.seconds);
+  const tp = await throughput(o.model, o.threads, frames, width, height, 8, (o.seconds * 1000) / 8);
+  const paced = await latency(o.model, o.threads, frames, width, height, tp.estimate / 2, o.seconds);
   const note = `${o.threads} thread(s), ${width}×${height} I420 frames`;
-  report.add({ section, name: 'raw onnxruntime throughput (detect back to back)', unit: 'fps', summary: summarize([raw.fps]), note });
-  report.add({ section, name: 'pipeline throughput, camera at 2× model rate', unit: 'fps', summary: summarize([overload.fps]), note });
-  const ratio = overload.fps / raw.fps;
-  report.ratio({ section, name: 'pipeline ÷ raw throughput', value: ratio, target: '≥ 0.95', met: ratio >= 0.95 });
-  report.add({ section, name: 'frames dropped under 2× overload', unit: '%', summary: summarize([(100 * overload.dropped) / Math.max(1, overload.framesIn)]), note: `${overload.dropped} of ${overload.framesIn}` });
+  const raw = summarize(tp.raw);
+  const piped = summarize(tp.piped);
+  report.add({ section, name: 'raw onnxruntime throughput (detect back to back)', unit: 'fps', summary: raw, note: `${note}; windows alternating with the pipeline's` });
+  report.add({ section, name: 'pipeline throughput, camera at 2× model rate', unit: 'fps', summary: piped, note });
+  const ratio = piped.median / raw.median;
+  report.ratio({ section, name: `pipeline ÷ raw throughput, ${o.threads} thread(s)`, value: ratio, target: '≥ 0.95', met: ratio >= 0.95 });
+  report.add({ section, name: 'frames dropped under 2× overload', unit: '%', summary: summarize([(100 * tp.dropped) / Math.max(1, tp.framesIn)]), note: `${tp.dropped} of ${tp.framesIn}` });
   const g = summarize(paced.glassToGpio);
   const c = summarize(paced.compute);
   const sorted = [...paced.glassToGpio].sort((a, b) => a - b);
   const pct = (p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
   report.add({ section, name: 'preprocess + inference (camera at ½ model rate)', unit: 'ms', summary: c });
   report.add({ section, name: 'glass-to-GPIO (camera at ½ model rate)', unit: 'ms', summary: g, note: `p95 ${pct(95).toFixed(2)}, p99 ${pct(99).toFixed(2)}` });
-  report.ratio({ section, name: 'glass-to-GPIO p50 ÷ (preprocess + inference) p50', value: g.median / c.median, target: '≤ 1.15', met: g.median / c.median <= 1.15 });
-  report.add({ section, name: 'event-loop lag p99 during inference (overload run)', unit: 'ms', summary: summarize([overload.lagP99Ms]), note: `max ${overload.lagMaxMs.toFixed(1)} ms; paced run p99 ${paced.lagP99Ms.toFixed(1)} ms` });
-  report.ratio({ section, name: 'event-loop lag p99 (ms) against 5 ms', value: overload.lagP99Ms, target: '≤ 5', met: overload.lagP99Ms <= 5 });
+  report.ratio({ section, name: `glass-to-GPIO p50 ÷ (preprocess + inference) p50, ${o.threads} thread(s)`, value: g.median / c.median, target: '≤ 1.15', met: g.median / c.median <= 1.15 });
+  report.add({ section, name: 'event-loop lag p99 during inference (overload, median of windows)', unit: 'ms', summary: summarize([tp.lagP99Ms]), note: `max ${tp.lagMaxMs.toFixed(1)} ms; paced run p99 ${paced.lagP99Ms.toFixed(1)} ms` });
+  report.ratio({ section, name: `event-loop lag p99 (ms) against 5 ms, ${o.threads} thread(s)`, value: tp.lagP99Ms, target: '≤ 5', met: tp.lagP99Ms <= 5 });
 }

@@ -17,6 +17,8 @@ export class ReplaySource implements FrameSource {
   private lastFrameAt: number | null = null;
   private onFrame: ((f: Frame) => void) | undefined;
   private next = 0;
+  /** While paused the source delivers nothing (the benchmark alternates it with a raw run). */
+  paused = false;
 
   constructor(
     readonly width: number,
@@ -61,6 +63,13 @@ export class ReplaySource implements FrameSource {
   private tick(): void {
     const onFrame = this.onFrame;
     if (onFrame === undefined) return;
+    if (this.paused) {
+      this.next = performance.now() + 1000 / this.fps;
+      this.timer = setTimeout(() => {
+        this.tick();
+      }, 1000 / this.fps);
+      return;
+    }
     const data = this.pool.acquire();
     const seq = this.seq++;
     data.set(this.frames[seq % this.frames.length]!);

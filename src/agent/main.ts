@@ -3,6 +3,7 @@
  * owns the process's exit paths. Start order: outputs (claimed at their initial level) → detector → camera;
  * stop order is the reverse, and every path out of the process leaves every output at its safe level.
  */
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -33,6 +34,14 @@ export interface AgentOptions {
   readonly listeners?: PipelineListeners;
   /** Reported in the retained status. */
   readonly agentVersion?: string;
+}
+
+/**
+ * onnxruntime intra-op threads for `detector.threads: 0`: every core but one, so the event loop (camera,
+ * rules, GPIO writes) always has a core and never waits behind inference threads for the scheduler.
+ */
+export function detectorThreads(configured: number, cores = availableParallelism()): number {
+  return configured > 0 ? configured : Math.max(1, cores - 1);
 }
 
 export function resolveFromRoot(path: string): string {
@@ -132,7 +141,7 @@ export class Agent {
         modelPath: resolveFromRoot(config.detector.model),
         labelsPath: config.detector.labels === undefined ? undefined : resolveFromRoot(config.detector.labels),
         providers: config.detector.providers,
-        threads: config.detector.threads === 0 ? undefined : config.detector.threads,
+        threads: detectorThreads(config.detector.threads),
         conf: config.detector.conf,
         iou: config.detector.iou,
       },

@@ -20,7 +20,7 @@ export const detectorSchema = z
       .min(1)
       .default(['cpu'])
       .describe('Execution providers in order of preference; each is tried alone, cpu last'),
-    threads: z.number().int().min(0).max(64).default(0).describe('onnxruntime intra-op threads; 0 = all cores'),
+    threads: z.number().int().min(0).max(64).default(0).describe('onnxruntime intra-op threads; 0 = every core but one (the event loop keeps a core)'),
     conf: z.number().min(0).max(1).default(0.25).describe('Minimum class score for a detection'),
     iou: z.number().min(0).max(1).default(0.7).describe('NMS IoU threshold'),
   })

@@ -12,7 +12,7 @@ import type { Config } from '../../config/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Timers } from '../camera/capture-deps.ts';
 import { OnnxDetector } from '../detect/onnx-detector.ts';
-import { createActuator, createSource, resolveFromRoot } from '../main.ts';
+import { createActuator, createSource, detectorThreads, resolveFromRoot } from '../main.ts';
 import { findCpuZone, readZoneTempC } from './thermal.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -120,7 +120,7 @@ async function checkProviders(d: DoctorDeps): Promise<CheckResult[]> {
       modelPath: resolveFromRoot(d.config.detector.model),
       labelsPath: d.config.detector.labels === undefined ? undefined : resolveFromRoot(d.config.detector.labels),
       providers: [provider],
-      threads: d.config.detector.threads === 0 ? undefined : d.config.detector.threads,
+      threads: detectorThreads(d.config.detector.threads),
     });
     try {
       const info = await detector.start();

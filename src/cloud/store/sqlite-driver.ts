@@ -1,0 +1,29 @@
+/**
+ * The part of better-sqlite3 the store uses, typed here: the package ships no types and @types/better-sqlite3
+ * is not a dependency. Loaded with require since it is a CommonJS native addon.
+ */
+import { createRequire } from 'node:module';
+
+export interface SqliteRunResult {
+  readonly changes: number;
+}
+
+export interface SqliteStatement {
+  run(...params: readonly unknown[]): SqliteRunResult;
+  get(...params: readonly unknown[]): unknown;
+  all(...params: readonly unknown[]): unknown[];
+}
+
+export interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): void;
+  pragma(sql: string): unknown;
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+  close(): void;
+}
+
+export type SqliteDatabaseConstructor = new (path: string, options?: { timeout?: number }) => SqliteDatabase;
+
+export function loadBetterSqlite3(): SqliteDatabaseConstructor {
+  return createRequire(import.meta.url)('better-sqlite3') as SqliteDatabaseConstructor;
+}
