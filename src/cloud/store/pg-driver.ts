@@ -21,6 +21,7 @@ export interface PgClient extends PgQueryable {
 export interface PgPool extends PgQueryable {
   connect(): Promise<PgClient>;
   end(): Promise<void>;
+  on(event: 'error', listener: (error: Error) => void): void;
 }
 
 type TypeParser = (value: string) => unknown;
@@ -37,13 +38,17 @@ interface PgModule {
 const INT8 = 20;
 const NUMERIC = 1700;
 
-export function createPgPool(connectionString: string, max: number): PgPool {
+export function createPgPool(connectionString: string, max: number, onIdleError: (error: Error) => void): PgPool {
   const pg = createRequire(import.meta.url)('pg') as PgModule;
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString,
     max,
     types: {
       getTypeParser: (oid, format) => (oid === INT8 || oid === NUMERIC ? Number : pg.types.getTypeParser(oid, format)),
     },
   });
+  // node-postgres: an idle client's error (server restart, failover) is emitted on the pool and, unheard,
+  // would crash the process; the pool has already dropped that client, and the next query opens a new one.
+  pool.on('error', onIdleError);
+  return pool;
 }

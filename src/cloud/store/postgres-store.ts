@@ -7,27 +7,28 @@ import type { BlobStore } from './blob-store.ts';
 import { classConfidenceColumns, toClassConfidence } from './class-confidence-sql.ts';
 import { createPgPool, type PgPool, type PgQueryable } from './pg-driver.ts';
 import {
-  decodeJsonValue, toDeviceDetail, toDeviceSummary, toJob, toModel, toStoredEvent, toStoredSample, type Row,
+  decodeJsonValue, toDeviceDetail, toDeviceSummary, toJob, toModel, toPoint, toStoredEvent, toStoredSample, type Row,
 } from './rows.ts';
 import { POSTGRES_MIGRATIONS, type Migration } from './schema.ts';
 import {
   bucketWidth, deviceStatsUpsertSql, deviceStatsValues, newestPerDevice, POSTGRES, stateUpsertSql, stateValues,
   STATS_COLS, statsInsertSql, statsValues, statusUpsertSql, statusValues,
 } from './sql.ts';
-import { toPoint } from './sqlite-store.ts';
 import type {
   ClassConfidence, ClassConfidenceOptions, DeviceDetail, DeviceSummary, JobLogLine, JobPatch, JobRecord,
   LabelBox, ListDevicesOptions, ListEventsOptions, ListSamplesOptions, LivenessOptions, ModelRecord, NewJob,
   RetentionOptions, RetentionResult, SampleMeta, SeriesOptions, SeriesPoint, StatsRow, Store, StoredEvent,
   StoredSample,
 } from './store.ts';
-import { input, jobPatchColumns } from './store-input.ts';
+import { duplicateJob, input, jobPatchColumns } from './store-input.ts';
 
 export interface PostgresStoreDeps {
   readonly connectionString: string;
   readonly blobs: BlobStore;
   readonly poolSize?: number;
   readonly migrations?: readonly Migration[];
+  /** An idle pooled connection failed (server restart, failover); the pool replaces it. */
+  readonly onConnectionError?: (error: Error) => void;
 }
 
 /** Any constant both replicas agree on; "LOOK" in ASCII. */
@@ -67,7 +68,7 @@ export class PostgresStore implements Store {
 
   async open(): Promise<void> {
     if (this.pool !== undefined) return;
-    const pool = createPgPool(this.deps.connectionString, this.deps.poolSize ?? 10);
+    const pool = createPgPool(this.deps.connectionString, this.deps.poolSize ?? 10, this.deps.onConnectionError ?? (() => undefined));
     try {
       const client = await pool.connect();
       try {
@@ -257,10 +258,11 @@ export class PostgresStore implements Store {
   async createJob(job: NewJob): Promise<JobRecord> {
     const j = input.job(job);
     const row = (await this.rows(
-      `INSERT INTO jobs (id, kind, params, status, created_at) VALUES ($1, $2, $3::jsonb, 'queued', $4) RETURNING *`,
+      `INSERT INTO jobs (id, kind, params, status, created_at) VALUES ($1, $2, $3::jsonb, 'queued', $4)
+       ON CONFLICT (id) DO NOTHING RETURNING *`,
       [j.id, j.kind, j.params === undefined ? null : JSON.stringify(j.params), j.createdAt],
     ))[0];
-    if (row === undefined) throw new Error('INSERT ... RETURNING gave no row');
+    if (row === undefined) throw duplicateJob(j.id);
     return toJob(row, decodeJsonValue);
   }
 
@@ -276,8 +278,12 @@ export class PostgresStore implements Store {
     return (await this.rows('SELECT * FROM jobs ORDER BY created_at DESC, id COLLATE "C"')).map((r) => toJob(r, decodeJsonValue));
   }
 
-  async appendJobLog(id: string, line: string, ts: number): Promise<void> {
-    await this.db.query('INSERT INTO job_logs (job_id, ts, line) VALUES ($1, $2, $3)', [id, ts, line]);
+  async appendJobLog(id: string, line: string, ts: number): Promise<boolean> {
+    const result = await this.db.query(
+      'INSERT INTO job_logs (job_id, ts, line) SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM jobs WHERE id = $1)',
+      [id, ts, line],
+    );
+    return result.rowCount === 1;
   }
 
   async jobLog(id: string): Promise<JobLogLine[]> {

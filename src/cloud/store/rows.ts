@@ -3,7 +3,7 @@ import type { EventPayload, StatusPayload } from '../../protocol/index.ts';
 import { liveness } from './liveness.ts';
 import type {
   DeviceDetail, DeviceSummary, JobRecord, JobStatus, LabelBox, LivenessOptions, ModelRecord, SampleMeta,
-  StoredEvent, StoredSample,
+  SeriesPoint, StoredEvent, StoredSample,
 } from './store.ts';
 
 export type Row = Record<string, unknown>;
@@ -90,5 +90,19 @@ export function toJob(row: Row, json: DecodeJson): JobRecord {
     finishedAt: num(row['finished_at']),
     result: json(row['result']),
     error: str(row['error']),
+  };
+}
+
+/** One statsSeries bucket row (b = bucket index). */
+export function toPoint(r: Row, from: number, width: number): SeriesPoint {
+  return {
+    ts: from + Number(r['b']) * width,
+    count: Number(r['n']),
+    fps: Number(r['fps']),
+    inferenceP95Ms: Number(r['inf']),
+    glassToGpioP95Ms: Number(r['g2g']),
+    cpuTempC: r['temp'] === null ? null : Number(r['temp']),
+    outboxDepth: Number(r['depth']),
+    dropped: Number(r['dropped']),
   };
 }

@@ -9,7 +9,7 @@ import type { EventPayload, StatePayload, StatsPayload, StatusPayload } from '..
 import type { BlobStore } from './blob-store.ts';
 import { classConfidenceColumns, toClassConfidence } from './class-confidence-sql.ts';
 import {
-  decodeJsonText, toDeviceDetail, toDeviceSummary, toJob, toModel, toStoredEvent, toStoredSample, type Row,
+  decodeJsonText, toDeviceDetail, toDeviceSummary, toJob, toModel, toPoint, toStoredEvent, toStoredSample, type Row,
 } from './rows.ts';
 import { SQLITE_MIGRATIONS, type Migration } from './schema.ts';
 import {
@@ -23,7 +23,7 @@ import type {
   RetentionOptions, RetentionResult, SampleMeta, SeriesOptions, SeriesPoint, StatsRow, Store, StoredEvent,
   StoredSample,
 } from './store.ts';
-import { input, jobPatchColumns } from './store-input.ts';
+import { duplicateJob, input, jobPatchColumns } from './store-input.ts';
 
 export interface SqliteStoreDeps {
   /** The database file (`:memory:` for a throw-away store). */
@@ -241,8 +241,10 @@ export class SqliteStore implements Store {
   async createJob(job: NewJob): Promise<JobRecord> {
     const j = input.job(job);
     const row = this.st(
-      `INSERT INTO jobs (id, kind, params, status, created_at) VALUES (?, ?, ?, 'queued', ?) RETURNING *`,
-    ).get(j.id, j.kind, j.params === undefined ? null : JSON.stringify(j.params), j.createdAt) as Row;
+      `INSERT INTO jobs (id, kind, params, status, created_at) VALUES (?, ?, ?, 'queued', ?)
+       ON CONFLICT (id) DO NOTHING RETURNING *`,
+    ).get(j.id, j.kind, j.params === undefined ? null : JSON.stringify(j.params), j.createdAt) as Row | undefined;
+    if (row === undefined) throw duplicateJob(j.id);
     return toJob(row, decodeJsonText);
   }
 
@@ -263,26 +265,14 @@ export class SqliteStore implements Store {
     return this.all('SELECT * FROM jobs ORDER BY created_at DESC, id').map((r) => toJob(r, decodeJsonText));
   }
 
-  async appendJobLog(id: string, line: string, ts: number): Promise<void> {
-    this.st('INSERT INTO job_logs (job_id, ts, line) VALUES (?, ?, ?)').run(id, ts, line);
-    return;
+  async appendJobLog(id: string, line: string, ts: number): Promise<boolean> {
+    const { changes } = this.st('INSERT INTO job_logs (job_id, ts, line) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?)')
+      .run(id, ts, line, id);
+    return changes === 1;
   }
 
   async jobLog(id: string): Promise<JobLogLine[]> {
     const rows = this.all('SELECT ts, line FROM job_logs WHERE job_id = ? ORDER BY seq', id);
     return rows.map((r) => ({ ts: Number(r['ts']), line: String(r['line']) }));
   }
-}
-
-export function toPoint(r: Row, from: number, width: number): SeriesPoint {
-  return {
-    ts: from + Number(r['b']) * width,
-    count: Number(r['n']),
-    fps: Number(r['fps']),
-    inferenceP95Ms: Number(r['inf']),
-    glassToGpioP95Ms: Number(r['g2g']),
-    cpuTempC: r['temp'] === null ? null : Number(r['temp']),
-    outboxDepth: Number(r['depth']),
-    dropped: Number(r['dropped']),
-  };
 }

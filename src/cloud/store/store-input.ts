@@ -49,8 +49,14 @@ export const input = {
     parseInput(receivedAtSchema, receivedAt, 'receivedAt');
     return parseInput(statsSchema, value, where);
   },
+  /**
+   * Parsed, then sorted by (device, ts): concurrent batches then take row locks in one order, so two replicas
+   * inserting overlapping batches wait for each other instead of deadlocking.
+   */
   statsBatch(rows: readonly StatsRow[]): StatsRow[] {
-    return rows.map((row, i) => ({ stats: input.stats(row.stats, row.receivedAt, `stats[${i}]`), receivedAt: row.receivedAt }));
+    return rows
+      .map((row, i) => ({ stats: input.stats(row.stats, row.receivedAt, `stats[${i}]`), receivedAt: row.receivedAt }))
+      .sort((a, b) => (a.stats.deviceId < b.stats.deviceId ? -1 : a.stats.deviceId > b.stats.deviceId ? 1 : a.stats.ts - b.stats.ts));
   },
   event(value: EventPayload, receivedAt: number): EventPayload {
     parseInput(receivedAtSchema, receivedAt, 'receivedAt');
@@ -86,4 +92,8 @@ export function jobPatchColumns(patch: JobPatch): [string, string | number | nul
   if ('result' in patch) cols.push(['result', patch.result === undefined ? null : JSON.stringify(patch.result), true]);
   if (patch.error !== undefined) cols.push(['error', patch.error, false]);
   return cols;
+}
+
+export function duplicateJob(id: string): LookoutError {
+  return new LookoutError('store', 'STORE_DUPLICATE_JOB', `job ${JSON.stringify(id)} exists already`, { where: 'job.id' });
 }

@@ -233,11 +233,13 @@ export interface Store {
   upsertModel(model: ModelRecord): Promise<void>;
   /** By name, then version. */
   listModels(): Promise<ModelRecord[]>;
+  /** A job id used before: LookoutError STORE_DUPLICATE_JOB. */
   createJob(job: NewJob): Promise<JobRecord>;
   /** Returns the job after the patch, or undefined when there is no such job. */
   updateJob(id: string, patch: JobPatch): Promise<JobRecord | undefined>;
   /** Newest first. */
   listJobs(): Promise<JobRecord[]>;
-  appendJobLog(id: string, line: string, ts: number): Promise<void>;
+  /** Returns false when there is no such job. */
+  appendJobLog(id: string, line: string, ts: number): Promise<boolean>;
   jobLog(id: string): Promise<JobLogLine[]>;
 }
