@@ -161,28 +161,48 @@ export class Pipeline {
   private async process(first: Frame): Promise<void> {
     this.inFlight = true;
     let frame: Frame | undefined = first;
+    let running = this.detect(first);
     while (frame !== undefined) {
       const { width, height } = frame;
-      try {
-        const result = await this.deps.detector.detect(frame);
+      const outcome = await running;
+      // Hand the worker the newest pending frame before this result's rules, GPIO writes and listeners run:
+      // its inference then overlaps the main thread's work on this one (still one frame in the worker).
+      const next: Frame | undefined = this.running ? this.pending : undefined;
+      this.pending = undefined;
+      if (next !== undefined) running = this.detect(next);
+      if (outcome.ok) {
+        const result = outcome.result;
         try {
           await this.serialize(() => this.onDetected(result, width, height));
+        } catch (e) {
+          this.failed(e);
         } finally {
           if (result.frameData !== undefined) this.deps.source.release(result.frameData);
         }
-      } catch (e) {
-        this.counters.detectErrors++;
-        this.emit('onDetectError', e);
-        // Rate-limit: 1st, 2nd, 4th, 8th... failure, never a line per frame.
-        const n = this.counters.detectErrors;
-        if ((n & (n - 1)) === 0) this.deps.logger.error({ err: errorMessage(e), code: isLookoutError(e) ? e.code : undefined, count: n }, 'detection failed');
+      } else {
+        this.failed(outcome.error);
       }
-      frame = this.running ? this.pending : undefined;
-      this.pending = undefined;
+      frame = next;
     }
     this.inFlight = false;
     this.idle?.();
     this.idle = undefined;
+  }
+
+  /** detect() with its failure captured at once (a rejection must never wait unhandled while we work). */
+  private detect(frame: Frame): Promise<{ ok: true; result: DetectResult } | { ok: false; error: unknown }> {
+    return this.deps.detector.detect(frame).then(
+      (result) => ({ ok: true as const, result }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+  }
+
+  private failed(e: unknown): void {
+    this.counters.detectErrors++;
+    this.emit('onDetectError', e);
+    // Rate-limit: 1st, 2nd, 4th, 8th... failure, never a line per frame.
+    const n = this.counters.detectErrors;
+    if ((n & (n - 1)) === 0) this.deps.logger.error({ err: errorMessage(e), code: isLookoutError(e) ? e.code : undefined, count: n }, 'detection failed');
   }
 
   private async onDetected(result: DetectResult, width: number, height: number): Promise<void> {
