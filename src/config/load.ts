@@ -10,6 +10,7 @@ import { parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { LookoutError, errorMessage } from '../errors.ts';
 import { configSchema, type Config } from './schema.ts';
+import { issuePath } from '../util/issue-path.ts';
 
 export interface ConfigIssue {
   /** `rules[2].zones[1]`, or `(file)` for a whole-file problem. */
@@ -25,11 +26,6 @@ export class ConfigError extends LookoutError {
     });
     this.issues = issues;
   }
-}
-
-/** Renders a zod issue path as `rules[2].zones[0]`. */
-export function issuePath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc === '' ? String(key) : `${acc}.${String(key)}`), '');
 }
 
 export function zodIssues(error: z.ZodError): ConfigIssue[] {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LookoutError } from '../../errors.ts';
+import { issuePath } from '../../util/issue-path.ts';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -146,20 +147,12 @@ export type RuleConfigInput = z.input<typeof ruleSchema>;
 export type ScheduleWindow = z.infer<typeof scheduleWindowSchema>;
 export type Zone = z.infer<typeof zoneSchema>;
 
-/** Renders a zod issue path as `rules[2].zones[0]`. */
-export function issuePath(base: string, path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`),
-    base,
-  );
-}
-
 /** Validates raw rules (e.g. parsed YAML), throwing a LookoutError that names the field at fault. */
 export function parseRules(input: unknown, where = 'rules'): RuleConfig[] {
   const result = ruleListSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const at = issue === undefined ? where : issuePath(where, issue.path);
+  const at = issue === undefined ? where : issuePath(issue.path, where);
   throw new LookoutError('config', 'BAD_RULE', `${at}: ${issue?.message ?? 'invalid rule'}`, {
     where: at,
     cause: result.error,
