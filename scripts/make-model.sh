@@ -15,7 +15,7 @@ py=/usr/bin/python3   # Debian's python3 with python3-torch and python3-onnx
 [ -f "$work/synth-test/data.yaml" ] || lookout dataset synth --out "$work/synth-test" --count 500 --seed 999 --val 0.2
 
 $py -m scripts.trainer train --data "$work/synth/data.yaml" --out "$work/run" \
-  --imgsz 256,320 --epochs 12 --batch 16 --seed 0 --time-limit 25
+  --imgsz 256,320 --epochs 12 --batch 16 --seed 0 --val-limit 200
 $py -m scripts.trainer export --weights "$work/run/best.pt" --out "$work/export" \
   --calib "$work/synth/data.yaml" --calib-images 200 --version 1
 

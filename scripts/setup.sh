@@ -16,6 +16,7 @@ test_debs=(
   "python3-onnx:/usr/lib/python3/dist-packages/onnx/__init__.py"
   "python3-numpy:/usr/lib/python3/dist-packages/numpy/__init__.py"
   "python3-pil:/usr/lib/python3/dist-packages/PIL/__init__.py"
+  "python3-yaml:/usr/lib/python3/dist-packages/yaml/__init__.py"
   "ffmpeg:/usr/bin/ffmpeg"
   "gpiod:/usr/bin/gpioset"
   "mosquitto:/usr/sbin/mosquitto"
