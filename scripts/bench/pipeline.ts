@@ -10,7 +10,7 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { systemClock } from '../../src/agent/clock.ts';
-import { systemTimers } from '../../src/agent/camera/capture-deps.ts';
+import { systemTimers } from '../../src/util/timers.ts';
 import { rgbToI420 } from '../../src/agent/camera/i420.ts';
 import { renderScene } from '../../src/agent/camera/synthetic/scene.ts';
 import { DetectEngine } from '../../src/agent/detect/detect-engine.ts';

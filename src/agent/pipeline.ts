@@ -9,7 +9,7 @@
 import { errorMessage, isLookoutError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Clock } from './clock.ts';
-import type { TimerHandle, Timers } from './camera/capture-deps.ts';
+import type { TimerHandle, Timers } from '../util/timers.ts';
 import type { Frame } from './camera/frame.ts';
 import type { FrameSource } from './camera/frame-source.ts';
 import type { Detection, DetectResult, Detector } from './detect/types.ts';

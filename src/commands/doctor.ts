@@ -1,5 +1,5 @@
 import { systemClock } from '../agent/clock.ts';
-import { systemTimers } from '../agent/camera/capture-deps.ts';
+import { systemTimers } from '../util/timers.ts';
 import { formatChecklist, runDoctor } from '../agent/health/doctor.ts';
 import { loadConfig, processEnv } from '../config/load.ts';
 import { silentLogger } from '../log.ts';

@@ -14,6 +14,12 @@ export const statusSchema = z.object({
   model: modelRefSchema.optional(),
   provider: z.string().max(32).optional(),
   camera: z.object({ backend: z.string().max(32), ok: z.boolean() }).optional(),
+  /**
+   * When the MQTT connection that carries this status began. The last will is fixed at CONNECT, so its `ts`
+   * is this same time: a will supersedes the statuses of its own connection (same `connectedAt`), never those
+   * of a later one.
+   */
+  connectedAt: epochMsSchema.optional(),
   /** Why the state is what it is: "last-will", "camera-lost", "provider-fallback", ... */
   reason: z.string().max(256).optional(),
 });

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../../src/agent/clock.ts';
-import { systemTimers } from '../../src/agent/camera/capture-deps.ts';
+import { systemTimers } from '../../src/util/timers.ts';
 import { runDoctor, type CheckResult } from '../../src/agent/health/doctor.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/log.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TelemetryLink } from '../../src/agent/telemetry/link/telemetry-link.ts';
-import { systemTimers, type Timers } from '../../src/agent/camera/capture-deps.ts';
+import { systemTimers, type Timers } from '../../src/util/timers.ts';
 import { Mosquitto } from '../support/mosquitto.ts';
 import { TrackedOutbox } from './tracked-outbox.ts';
 import { linkConfig, recordingLogger, teardown, testStatus, waitFor } from './helpers.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CommandDispatcher } from '../../src/agent/telemetry/link/command-dispatcher.ts';
-import { systemTimers } from '../../src/agent/camera/capture-deps.ts';
+import { systemTimers } from '../../src/util/timers.ts';
 
 const bytes = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CommandDispatcher, MAX_COMMAND_BYTES } from '../../src/agent/telemetry/link/command-dispatcher.ts';
-import { systemTimers } from '../../src/agent/camera/capture-deps.ts';
+import { systemTimers } from '../../src/util/timers.ts';
 import { LookoutError } from '../../src/errors.ts';
 import { replySchema, type Reply } from '../../src/protocol/index.ts';
 

@@ -1,5 +1,5 @@
 import { systemClock } from '../../src/agent/clock.ts';
-import { systemTimers } from '../../src/agent/camera/capture-deps.ts';
+import { systemTimers } from '../../src/util/timers.ts';
 import { SyntheticSource } from '../../src/agent/camera/synthetic-source.ts';
 import { OnnxDetector } from '../../src/agent/detect/onnx-detector.ts';
 import type { Detector } from '../../src/agent/detect/types.ts';

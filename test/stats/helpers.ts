@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../src/agent/clock.ts';
-import type { TimerHandle, Timers } from '../../src/agent/camera/capture-deps.ts';
+import type { TimerHandle, Timers } from '../../src/util/timers.ts';
 import type { Detection } from '../../src/agent/detect/types.ts';
 import type { FrameResult, PipelineCounters } from '../../src/agent/pipeline.ts';
 import { StatsCollector, type StatsCollectorDeps } from '../../src/agent/telemetry/stats/stats-collector.ts';

@@ -58,7 +58,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
   };
 
   withStore('migrations apply once and opening again is idempotent', async (store, another) => {
-    assert.deepEqual(await store.migrationVersions(), [1]);
+    assert.deepEqual(await store.migrationVersions(), [1, 2]);
     const a = another();
     const b = another();
     await Promise.all([a.open(), b.open()]);
@@ -67,7 +67,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     await Promise.all([a.close(), b.close()]);
     await store.close();
     await store.open();
-    assert.deepEqual(await store.migrationVersions(), [1]);
+    assert.deepEqual(await store.migrationVersions(), [1, 2]);
   });
 
   withStore('device status, state and stats round trip into the fleet table', async (store) => {
@@ -97,6 +97,23 @@ export function storeContract(name: string, harness: StoreHarness): void {
     const page = await store.listDevices({ limit: 1, offset: 1, ...live });
     assert.deepEqual(page.map((d) => d.deviceId), ['d2']);
     assert.equal(await store.getDevice('nope', live), undefined);
+  });
+
+  withStore('a last will overrides the statuses of its own connection, never those of a later one', async (store) => {
+    const will = (connectedAt: number) => status('d1', connectedAt, { state: 'offline', reason: 'last-will', connectedAt });
+    // Connection 1 began at T0 (its will says ts T0) and reported online at T0 + 5 s; then it died.
+    await store.upsertStatus(status('d1', T0 + 5000, { connectedAt: T0 }), T0 + 5000);
+    await store.upsertStatus(will(T0), T0 + 9000);
+    assert.equal((await store.getDevice('d1', live))?.state, 'offline');
+    // Connection 2 began at T0 + 20 s; connection 1's will, replayed late, must not take it offline.
+    await store.upsertStatus(status('d1', T0 + 21_000, { connectedAt: T0 + 20_000 }), T0 + 21_000);
+    await store.upsertStatus(will(T0), T0 + 22_000);
+    const d1 = await store.getDevice('d1', live);
+    assert.equal(d1?.state, 'online');
+    assert.equal(d1.status?.connectedAt, T0 + 20_000);
+    // Its own will does.
+    await store.upsertStatus(will(T0 + 20_000), T0 + 30_000);
+    assert.equal((await store.getDevice('d1', live))?.reason, 'last-will');
   });
 
   withStore('liveness changes exactly at the thresholds', async (store) => {

@@ -6,16 +6,9 @@ import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:c
 import { readdir, readFile } from 'node:fs/promises';
 import { systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../../log.ts';
+import { systemTimers, type Timers } from '../../util/timers.ts';
 
 export type SpawnFn = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
-
-/** An opaque timer handle: whatever `setTimeout` returned. */
-export type TimerHandle = object;
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-}
 
 export interface CaptureDeps {
   readonly spawn: SpawnFn;
@@ -37,13 +30,6 @@ export interface CaptureDeps {
    */
   readonly onProcessExit: (hook: () => void) => () => void;
 }
-
-export const systemTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => {
-    clearTimeout(handle as ReturnType<typeof setTimeout>);
-  },
-};
 
 /**
  * Reads /proc/<pid>/stat of every process (proc(5): fields 3, 5 are state and pgrp, after the parenthesised
@@ -84,17 +70,4 @@ export function captureDeps(overrides: Partial<CaptureDeps> = {}): CaptureDeps {
     onProcessExit,
     ...overrides,
   };
-}
-
-/** Resolves after `ms`, or at once when `cancel` is called. */
-export function cancellableSleep(timers: Timers, ms: number): { done: Promise<void>; cancel: () => void } {
-  let cancel = (): void => undefined;
-  const done = new Promise<void>((resolve) => {
-    const handle = timers.setTimeout(resolve, ms);
-    cancel = () => {
-      timers.clearTimeout(handle);
-      resolve();
-    };
-  });
-  return { done, cancel };
 }

@@ -7,7 +7,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { LookoutError, errorMessage } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
-import { cancellableSleep, type CaptureDeps, type TimerHandle } from './capture-deps.ts';
+import { type CaptureDeps } from './capture-deps.ts';
+import { cancellableSleep, type TimerHandle } from '../../util/timers.ts';
 import { backoffDelay, type CaptureSettings } from './capture-settings.ts';
 import { ConsumerGuard } from './consumer-guard.ts';
 import { frameByteLength, type Frame } from './frame.ts';

@@ -6,7 +6,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { LookoutError } from '../../errors.ts';
-import { cancellableSleep, type CaptureDeps } from './capture-deps.ts';
+import { type CaptureDeps } from './capture-deps.ts';
+import { cancellableSleep } from '../../util/timers.ts';
 
 export type GroupDeps = Pick<CaptureDeps, 'kill' | 'clock' | 'timers' | 'groupMembers'>;
 

@@ -6,7 +6,7 @@
 import { LookoutError } from '../../errors.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import { systemTimers, type TimerHandle, type Timers } from './capture-deps.ts';
+import { systemTimers, type TimerHandle, type Timers } from '../../util/timers.ts';
 import { frameByteLength } from './frame.ts';
 import { FramePool } from './frame-pool.ts';
 import type { FrameSource, FrameSourceEventName, FrameSourceEvents, FrameSourceStats } from './frame-source.ts';

@@ -10,7 +10,7 @@ import { errorMessage, isLookoutError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { Config } from '../../config/schema.ts';
 import type { Clock } from '../clock.ts';
-import type { Timers } from '../camera/capture-deps.ts';
+import type { Timers } from '../../util/timers.ts';
 import { OnnxDetector } from '../detect/onnx-detector.ts';
 import { createActuator, createSource, detectorThreads, resolveFromRoot } from '../main.ts';
 import { findCpuZone, readZoneTempC } from './thermal.ts';

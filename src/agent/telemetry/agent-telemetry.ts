@@ -9,7 +9,7 @@ import type { Logger } from '../../log.ts';
 import type { Config } from '../../config/schema.ts';
 import { deviceTopic, type EventPayload, type ModelRef, type StatePayload } from '../../protocol/index.ts';
 import type { Clock } from '../clock.ts';
-import type { Timers } from '../camera/capture-deps.ts';
+import type { Timers } from '../../util/timers.ts';
 import type { FrameSource } from '../camera/frame-source.ts';
 import type { DetectorInfo, Detection } from '../detect/types.ts';
 import type { Pipeline, PipelineListeners } from '../pipeline.ts';

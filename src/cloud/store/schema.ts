@@ -64,9 +64,11 @@ CREATE INDEX job_logs_job ON job_logs (job_id, seq);
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'fleet, telemetry, samples, models, jobs',
     sql: tables({ json: 'TEXT', big: 'INTEGER', real: 'REAL', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT' }) },
+  { version: 2, name: 'devices.connected_at: order last wills', sql: 'ALTER TABLE devices ADD COLUMN connected_at INTEGER;' },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'fleet, telemetry, samples, models, jobs',
     sql: tables({ json: 'JSONB', big: 'BIGINT', real: 'DOUBLE PRECISION', serial: 'BIGSERIAL PRIMARY KEY' }) },
+  { version: 2, name: 'devices.connected_at: order last wills', sql: 'ALTER TABLE devices ADD COLUMN connected_at BIGINT;' },
 ];

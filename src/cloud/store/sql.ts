@@ -33,10 +33,11 @@ export function valuesList(dialect: Dialect, rows: number, cols: number, jsonCol
 
 type Value = string | number | null;
 
-function deviceUpsert(dialect: Dialect, rows: number, cols: readonly string[], guard: string, jsonCols: ReadonlySet<number>): string {
+function deviceUpsert(dialect: Dialect, rows: number, cols: readonly string[], guard: string, jsonCols: ReadonlySet<number>, orElse = ''): string {
+  const newer = `devices.${guard} IS NULL OR excluded.${guard} >= devices.${guard}${orElse}`;
   const sets = cols
     .filter((c) => c !== 'device_id' && c !== 'last_seen')
-    .map((c) => `${c} = CASE WHEN devices.${guard} IS NULL OR excluded.${guard} >= devices.${guard} THEN excluded.${c} ELSE devices.${c} END`);
+    .map((c) => `${c} = CASE WHEN ${newer} THEN excluded.${c} ELSE devices.${c} END`);
   sets.unshift(`last_seen = ${dialect.greatest}(devices.last_seen, excluded.last_seen)`);
   return `INSERT INTO devices (${cols.join(', ')}) VALUES ${valuesList(dialect, rows, cols.length, jsonCols)}
     ON CONFLICT (device_id) DO UPDATE SET ${sets.join(', ')}`;
@@ -44,15 +45,21 @@ function deviceUpsert(dialect: Dialect, rows: number, cols: readonly string[], g
 
 const STATUS_COLS = [
   'device_id', 'last_seen', 'status_ts', 'last_status_at', 'state', 'reason', 'group_name', 'agent_version',
-  'model_name', 'model_version', 'provider', 'status_json',
+  'model_name', 'model_version', 'provider', 'status_json', 'connected_at',
 ] as const;
 
-export const statusUpsertSql = (d: Dialect): string => deviceUpsert(d, 1, STATUS_COLS, 'status_ts', new Set([11]));
+/**
+ * A last will carries the time its connection began (it is fixed at CONNECT), which is older than the statuses
+ * that connection sent since: it still wins over them (same `connectedAt`), but not over a later connection's.
+ */
+const WILL_OF_STORED_CONNECTION = ` OR (excluded.reason = 'last-will' AND devices.connected_at IS NOT NULL AND excluded.status_ts >= devices.connected_at)`;
+
+export const statusUpsertSql = (d: Dialect): string => deviceUpsert(d, 1, STATUS_COLS, 'status_ts', new Set([11]), WILL_OF_STORED_CONNECTION);
 
 export function statusValues(s: StatusPayload, receivedAt: number): Value[] {
   return [
     s.deviceId, receivedAt, s.ts, receivedAt, s.state, s.reason ?? null, s.group ?? null, s.agentVersion ?? null,
-    s.model?.name ?? null, s.model?.version ?? null, s.provider ?? null, JSON.stringify(s),
+    s.model?.name ?? null, s.model?.version ?? null, s.provider ?? null, JSON.stringify(s), s.connectedAt ?? null,
   ];
 }
 

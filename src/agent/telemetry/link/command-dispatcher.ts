@@ -6,7 +6,7 @@
  */
 import { REPLY_ERROR_CODES, commandSchema, replySchema, type Command, type CommandName, type Reply } from '../../../protocol/index.ts';
 import { errorMessage, isLookoutError } from '../../../errors.ts';
-import type { Timers } from '../../camera/capture-deps.ts';
+import type { Timers } from '../../../util/timers.ts';
 
 export type CommandOf<K extends CommandName> = Extract<Command, { cmd: K }>;
 

@@ -36,8 +36,11 @@ export async function loadTlsMaterial(config: LinkConfig, readFile: ReadFileFn):
 export interface AttemptOptions {
   readonly clientId: string;
   readonly protocolVersion: 4 | 5;
-  readonly will: { readonly topic: string; readonly payload: Buffer };
+  /** Absent for clients that are not a device (the cloud service). */
+  readonly will?: { readonly topic: string; readonly payload: Buffer } | undefined;
   readonly tls: TlsMaterial;
+  /** A session the broker forgets on disconnect (default: a persistent one). */
+  readonly clean?: boolean;
 }
 
 export function clientOptions(config: LinkConfig, attempt: AttemptOptions): IClientOptions {
@@ -47,8 +50,8 @@ export function clientOptions(config: LinkConfig, attempt: AttemptOptions): ICli
     protocolVersion: attempt.protocolVersion,
     // A persistent session: the broker keeps our command subscription, and commands sent while we were away,
     // across reconnects (MQTT-3.1.2-4; MQTT 5 §3.1.2.11.2: the session lasts sessionExpiryInterval).
-    clean: false,
-    ...(v5 && { properties: { sessionExpiryInterval: config.sessionExpiryS } }),
+    clean: attempt.clean ?? false,
+    ...(v5 && { properties: { sessionExpiryInterval: attempt.clean === true ? 0 : config.sessionExpiryS } }),
     keepalive: config.keepaliveS,
     connectTimeout: config.connectTimeoutMs,
     // The link drives reconnects itself (backoff with jitter); mqtt.js's own period is fixed.
@@ -58,7 +61,7 @@ export function clientOptions(config: LinkConfig, attempt: AttemptOptions): ICli
     // Subscriptions are made again by the link on every connection (mqttjs/MQTT.js#895, #1288: mqtt.js's own
     // resubscribe has depended on `clean` and `sessionPresent` across versions).
     resubscribe: false,
-    will: { topic: attempt.will.topic, payload: attempt.will.payload, qos: 1, retain: true },
+    ...(attempt.will && { will: { topic: attempt.will.topic, payload: attempt.will.payload, qos: 1, retain: true } }),
     ...(config.username !== undefined && { username: config.username }),
     ...(config.password !== undefined && { password: config.password }),
     ...attempt.tls,

@@ -6,7 +6,7 @@
  */
 import type { IClientOptions, IConnackPacket, IPublishPacket, MqttClient } from 'mqtt';
 import type { Clock } from '../../clock.ts';
-import type { Timers, TimerHandle } from '../../camera/capture-deps.ts';
+import type { Timers, TimerHandle } from '../../../util/timers.ts';
 import type { Logger } from '../../../log.ts';
 import { errorMessage } from '../../../errors.ts';
 import { reconnectDelay } from './backoff.ts';
@@ -23,7 +23,9 @@ export interface ConnectorDeps {
   readonly clientId: string;
   readonly tls: TlsMaterial;
   /** The last will of the next attempt (its timestamp is taken at each CONNECT). */
-  readonly will: () => { topic: string; payload: Buffer };
+  readonly will?: () => { topic: string; payload: Buffer };
+  /** A session the broker forgets on disconnect (default: a persistent one). */
+  readonly clean?: boolean;
   readonly counters: LinkCounters;
   readonly logger: Logger;
   readonly clock: Clock;
@@ -34,7 +36,13 @@ export interface ConnectorDeps {
   readonly stableMs: number;
   readonly onUp: (client: MqttClient, connack: IConnackPacket, protocolVersion: 4 | 5) => void;
   readonly onDown: () => void;
-  readonly onMessage: (topic: string, payload: Buffer, packet: IPublishPacket) => void;
+  readonly onMessage?: (topic: string, payload: Buffer, packet: IPublishPacket) => void;
+  /**
+   * Handles a PUBLISH before it is acknowledged: mqtt.js sends the PUBACK, and reads the next packet, only
+   * when the promise settles (its `handleMessage` hook), so a message is acknowledged once it is stored. A
+   * rejection closes the connection without the PUBACK (the broker sends the message again).
+   */
+  readonly handleMessage?: (topic: string, payload: Buffer, packet: IPublishPacket) => Promise<void>;
 }
 
 // Retrying "not authorized" every second helps nobody: go straight to the slowest pace.
@@ -101,8 +109,9 @@ export class Connector {
     const options = clientOptions(this.deps.config, {
       clientId: this.deps.clientId,
       protocolVersion: version,
-      will: this.deps.will(),
+      will: this.deps.will?.(),
       tls: this.deps.tls,
+      ...(this.deps.clean !== undefined && { clean: this.deps.clean }),
     });
     let client: MqttClient;
     try {
@@ -112,6 +121,17 @@ export class Connector {
       return;
     }
     this.client = client;
+    const handle = this.deps.handleMessage;
+    if (handle !== undefined) {
+      client.handleMessage = (packet, callback) => {
+        if (client !== this.client) return;
+        handle(packet.topic, packet.payload as Buffer, packet).then(() => {
+          if (client === this.client) callback();
+        }, (e: unknown) => {
+          if (client === this.client) callback(e instanceof Error ? e : new Error(String(e)));
+        });
+      };
+    }
     let lastError: unknown;
     let closed = false;
     client.on('error', (e) => {
@@ -135,7 +155,7 @@ export class Connector {
     client.on('message', (topic, payload, packet) => {
       if (client !== this.client || !this.up) return;
       try {
-        this.deps.onMessage(topic, payload, packet);
+        this.deps.onMessage?.(topic, payload, packet);
       } catch (e) {
         // A bug in handling one message must not unwind into mqtt.js's parser and cost the connection.
         this.deps.logger.error({ topic, err: errorMessage(e) }, 'MQTT message handler threw');

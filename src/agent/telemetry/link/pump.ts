@@ -4,7 +4,7 @@
  * record; a lost connection gives every record in flight back to the outbox, to be sent again on the next
  * connection (at-least-once: events carry unique ids and the cloud deduplicates).
  */
-import type { Timers, TimerHandle } from '../../camera/capture-deps.ts';
+import type { Timers, TimerHandle } from '../../../util/timers.ts';
 import type { RateLimitedLog } from './log-limits.ts';
 import type { LinkCounters } from './metrics.ts';
 import type { OutboxPort, OutboxRecord } from './outbox-port.ts';

@@ -4,7 +4,7 @@
  * the outbox when the connection went down.
  */
 import type { IClientPublishOptions, IConnackPacket, MqttClient } from 'mqtt';
-import type { Timers } from '../../camera/capture-deps.ts';
+import type { Timers } from '../../../util/timers.ts';
 import type { LinkCounters } from './metrics.ts';
 
 export interface PublishOptions {

@@ -19,11 +19,12 @@ export function statusMessage(
   ts: number,
   details: StatusDetails,
   reason?: string,
+  connectedAt?: number,
 ): Buffer {
-  return encode({ v: 1, deviceId, state, ts, ...details, ...(reason !== undefined && { reason }) });
+  return encode({ v: 1, deviceId, state, ts, ...details, ...(reason !== undefined && { reason }), ...(connectedAt !== undefined && { connectedAt }) });
 }
 
 /** The will is fixed at CONNECT, so its `ts` is when the connection began, not when it died. */
 export function willMessage(deviceId: string, ts: number): Buffer {
-  return encode({ v: 1, deviceId, state: 'offline', reason: 'last-will', ts });
+  return encode({ v: 1, deviceId, state: 'offline', reason: 'last-will', ts, connectedAt: ts });
 }

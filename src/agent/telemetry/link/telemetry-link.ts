@@ -9,7 +9,7 @@ import { deviceTopic, isValidId, stateSchema, type Reply, type StatePayload, typ
 import { LookoutError, errorMessage } from '../../../errors.ts';
 import { silentLogger, type Logger } from '../../../log.ts';
 import { systemClock, type Clock } from '../../clock.ts';
-import { systemTimers, type Timers } from '../../camera/capture-deps.ts';
+import { systemTimers, type Timers } from '../../../util/timers.ts';
 import { CommandDispatcher, type CommandHandlers } from './command-dispatcher.ts';
 import { loadTlsMaterial, type ReadFileFn } from './connect-options.ts';
 import { Connector, type ConnectFn } from './connector.ts';
@@ -55,6 +55,8 @@ export class TelemetryLink {
   private readonly timers: Timers;
   private readonly counters = new LinkCounters();
   private readonly listeners = new Set<ConnectionListener>();
+  /** Wall time of the current connection's CONNECT, which is also its last will's `ts`. */
+  private connectedAt: number | undefined;
   private topics = { status: '', state: '', cmd: '', reply: '' };
   private connector: Connector | undefined;
   private pump: OutboxPump | undefined;
@@ -111,7 +113,11 @@ export class TelemetryLink {
       config,
       clientId: config.clientId ?? deviceId,
       tls,
-      will: () => ({ topic: this.topics.status, payload: willMessage(deviceId, this.clock.wallMs()) }),
+      will: () => {
+        // The attempt that succeeds is the last one made, so this is the will of the live connection.
+        this.connectedAt = this.clock.wallMs();
+        return { topic: this.topics.status, payload: willMessage(deviceId, this.connectedAt) };
+      },
       counters: this.counters,
       logger: this.log,
       clock: this.clock,
@@ -214,11 +220,11 @@ export class TelemetryLink {
 
   private statusPayload(state: StatusPayload['state'], reason?: string): Buffer {
     try {
-      return statusMessage(this.deps.deviceId, state, this.clock.wallMs(), this.deps.status(), reason);
+      return statusMessage(this.deps.deviceId, state, this.clock.wallMs(), this.deps.status(), reason, this.connectedAt);
     } catch (e) {
       // A bad detail (an over-long version string, say) must not cost the device its status altogether.
       this.errors?.warn({ err: errorMessage(e) }, 'status details rejected; publishing a bare status');
-      return statusMessage(this.deps.deviceId, state, this.clock.wallMs(), {}, reason);
+      return statusMessage(this.deps.deviceId, state, this.clock.wallMs(), {}, reason, this.connectedAt);
     }
   }
 

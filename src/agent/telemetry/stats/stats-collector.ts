@@ -15,7 +15,7 @@ import { errorMessage, LookoutError } from '../../../errors.ts';
 import { silentLogger, type Logger } from '../../../log.ts';
 import { PercentileWindow, type Percentiles } from '../../../util/percentile-window.ts';
 import type { Clock } from '../../clock.ts';
-import { systemTimers, type TimerHandle, type Timers } from '../../camera/capture-deps.ts';
+import { systemTimers, type TimerHandle, type Timers } from '../../../util/timers.ts';
 import type { FrameSourceStats } from '../../camera/frame-source.ts';
 import { findCpuZone, readZoneTempC, type ThermalZone } from '../../health/thermal.ts';
 import type { FrameResult, PipelineCounters } from '../../pipeline.ts';

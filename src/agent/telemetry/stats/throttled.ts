@@ -7,7 +7,8 @@
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { errorMessage, LookoutError } from '../../../errors.ts';
 import { silentLogger, type Logger } from '../../../log.ts';
-import { systemTimers, type SpawnFn, type Timers } from '../../camera/capture-deps.ts';
+import { type SpawnFn } from '../../camera/capture-deps.ts';
+import { systemTimers, type Timers } from '../../../util/timers.ts';
 
 /** Bit meanings of get_throttled (Raspberry Pi documentation). */
 export const THROTTLE_BITS = {
