@@ -1,7 +1,7 @@
 // Bundles the CLI (and every worker-thread entry, any src/**/*-worker.ts) into dist/ with esbuild.
 // Native packages stay external: they ship per-platform binaries that a bundle cannot hold.
 import { build } from 'esbuild';
-import { readdirSync, statSync, mkdirSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, statSync, mkdirSync } from 'node:fs';
 import { join, basename } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -21,6 +21,9 @@ export const external = ['onnxruntime-node', 'sharp', 'better-sqlite3', 'pg-nati
 
 export async function bundle({ minify = true, metafile = false } = {}) {
   mkdirSync(outdir, { recursive: true });
+  // The dashboard's page is plain files served as they are; the bundle finds them beside itself.
+  rmSync(join(outdir, 'dashboard-static'), { recursive: true, force: true });
+  cpSync(join(root, 'src/cloud/dashboard/static'), join(outdir, 'dashboard-static'), { recursive: true });
   const entryPoints = [
     { in: join(root, 'src/cli.ts'), out: 'lookout' },
     ...findWorkers(join(root, 'src')).map((p) => ({ in: p, out: basename(p, '.ts') })),

@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   run: () => import('./commands/run.ts'),
   'check-config': () => import('./commands/check-config.ts'),
   doctor: () => import('./commands/doctor.ts'),
+  cloud: () => import('./commands/cloud.ts'),
 };
 
 function usage(): string {

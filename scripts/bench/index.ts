@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { benchDecode, benchInference } from './inference.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchTelemetry } from './telemetry.ts';
+import { benchIngest } from './ingest.ts';
 import { Report } from './report.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   }
 
   if (want('telemetry')) await benchTelemetry(report, bundledModel, 60);
+
+  if (want('ingest')) await benchIngest(report, { messages: Number(process.env.LOOKOUT_BENCH_INGEST_MESSAGES ?? 60_000), rounds: Number(process.env.LOOKOUT_BENCH_INGEST_ROUNDS ?? 3) });
 
   mkdirSync(join(root, 'docs'), { recursive: true });
   const out = join(root, 'docs', 'benchmarks.md');

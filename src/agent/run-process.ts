@@ -5,14 +5,21 @@
  */
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { Agent } from './main.ts';
+
+/** What runs until stopped: an agent, or the demo's whole fleet. */
+export interface Runnable {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Drives every output to its safe level without waiting for anything. */
+  safeStateSync(): void;
+}
 
 export interface RunOptions {
   /** Stop by itself after this long (tests, the CI demo); undefined runs until a signal. */
   readonly durationMs?: number;
 }
 
-export async function runUntilStopped(agent: Agent, logger: Logger, options: RunOptions = {}): Promise<number> {
+export async function runUntilStopped(agent: Runnable, logger: Logger, options: RunOptions = {}): Promise<number> {
   const onExit = (): void => {
     agent.safeStateSync();
   };

@@ -1,14 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseConfig, processEnv } from '../config/load.ts';
-import { demoConfig } from '../agent/demo-config.ts';
-import { EmbeddedBroker, type PublishedMessage } from '../agent/telemetry/embedded-broker.ts';
+import { runUntilStopped } from '../agent/run-process.ts';
+import type { PublishedMessage } from '../agent/telemetry/embedded-broker.ts';
+import { LookoutError } from '../errors.ts';
 import { parseTopic } from '../protocol/index.ts';
+import { createLogger } from '../util/create-logger.ts';
+import { FleetDemo } from './demo-fleet.ts';
 import { parseCommandArgs } from './detect.ts';
-import { parseDuration, runAgentFromConfig } from './run.ts';
+import { parseDuration } from './run.ts';
 
-export const summary = 'the embedded default: synthetic camera, bundled model, simulated relays, in-process MQTT broker';
+export const summary = 'the embedded default: broker, cloud service + dashboard, simulated agents (synthetic cameras, bundled model, simulated relays)';
 
 /** One line about a message the agent published, for a person watching the demo. */
 export function describePublished(m: PublishedMessage): string | undefined {
@@ -42,27 +41,65 @@ export function describePublished(m: PublishedMessage): string | undefined {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs({
     args: argv,
-    options: { duration: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      duration: { type: 'string' },
+      agents: { type: 'string' },
+      port: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v' },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: false,
   });
   if (values.help === true) {
-    process.stdout.write('usage: lookout demo [--duration SECONDS]\n');
+    process.stdout.write([
+      'usage: lookout demo [--duration SECONDS] [--agents 1-3] [--port PORT] [--verbose]',
+      '',
+      'Runs the whole system on this machine: an embedded MQTT broker, the cloud service with its dashboard',
+      '(SQLite in a temporary folder) and simulated agents (synthetic camera, bundled model, simulated relays).',
+      '--port: dashboard port (default 8080; 0 picks a free one). --verbose: print every MQTT message.',
+      '',
+    ].join('\n'));
     return 0;
   }
   const duration = parseDuration(values.duration);
-  const broker = new EmbeddedBroker({
-    onPublish: (m) => {
-      const line = describePublished(m);
-      if (line !== undefined) process.stdout.write(`  mqtt ← ${line}\n`);
-    },
+  const agents = parseIntOption(values.agents, '--agents', 1, 3) ?? 3;
+  const port = parseIntOption(values.port, '--port', 0, 65_535) ?? 8080;
+  const logger = createLogger({ level: 'info', format: 'pretty' });
+  const demo = new FleetDemo({
+    agents,
+    port,
+    logger,
+    ...(values.verbose === true && {
+      onPublish: (m: PublishedMessage) => {
+        const line = describePublished(m);
+        if (line !== undefined) process.stdout.write(`  mqtt ← ${line}\n`);
+      },
+    }),
   });
-  await broker.start();
-  try {
-    process.stdout.write(`embedded MQTT broker on ${broker.url} (subscribe to lookout/v1/# to watch)\n`);
-    const stateDir = mkdtempSync(join(tmpdir(), 'lookout-demo-'));
-    const config = parseConfig({ ...demoConfig, stateDir, mqtt: { url: broker.url, protocol: 'auto' } }, '(demo config)', processEnv());
-    return await runAgentFromConfig(config, duration);
-  } finally {
-    await broker.stop();
+  return runUntilStopped({
+    start: async () => {
+      await demo.start();
+      const running = demo.running;
+      if (running !== undefined) {
+        process.stdout.write([
+          '',
+          `  dashboard: ${running.loginUrl}`,
+          `  broker:    ${demo.brokerUrl} (subscribe to lookout/v1/# to watch)`,
+          `  agents:    ${agents} simulated camera(s); Ctrl-C stops everything, outputs safe`,
+          '',
+        ].join('\n') + '\n');
+      }
+    },
+    stop: () => demo.stop(),
+    safeStateSync: () => { demo.safeStateSync(); },
+  }, logger, duration === undefined ? {} : { durationMs: duration * 1000 });
+}
+
+function parseIntOption(text: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new LookoutError('cli', 'BAD_ARGUMENT', `${name} must be a whole number from ${min} to ${max}, got "${text}"`, { where: name });
   }
+  return n;
 }

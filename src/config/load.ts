@@ -32,13 +32,19 @@ export function zodIssues(error: z.ZodError): ConfigIssue[] {
   return error.issues.map((i) => ({ path: issuePath(i.path) || '(root)', message: i.message }));
 }
 
-const ENV_PREFIX = 'LOOKOUT_';
+/** The agent's overrides are `LOOKOUT_<SECTION>__<FIELD>`; the cloud service's `LOOKOUT_CLOUD_<SECTION>__<FIELD>`. */
+export const AGENT_ENV_PREFIX = 'LOOKOUT_';
+export const CLOUD_ENV_PREFIX = 'LOOKOUT_CLOUD_';
 
-/** Applies `LOOKOUT_A__B=v` overrides onto a raw (pre-validation) config object. */
-export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+/**
+ * Applies `<prefix>A__B=v` overrides onto a raw (pre-validation) config object. The agent skips the cloud
+ * service's variables, so both can run on one machine with one environment.
+ */
+export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, prefix = AGENT_ENV_PREFIX): Record<string, unknown> {
   for (const [key, value] of Object.entries(env)) {
-    if (!key.startsWith(ENV_PREFIX) || value === undefined || !key.includes('__')) continue;
-    const path = key.slice(ENV_PREFIX.length).toLowerCase().split('__').map(camelCase);
+    if (!key.startsWith(prefix) || value === undefined || !key.includes('__')) continue;
+    if (prefix === AGENT_ENV_PREFIX && key.startsWith(CLOUD_ENV_PREFIX)) continue;
+    const path = key.slice(prefix.length).toLowerCase().split('__').map(camelCase);
     let node: Record<string, unknown> = raw;
     for (const part of path.slice(0, -1)) {
       const next = node[part];
@@ -54,13 +60,18 @@ function camelCase(s: string): string {
   return s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Validates an already-parsed config object; throws ConfigError listing every issue by path. */
-export function parseConfig(raw: unknown, file = '(config)', env: NodeJS.ProcessEnv = {}): Config {
+/** Validates an already-parsed config object against `schema`; throws ConfigError listing every issue by path. */
+export function parseConfigWith<S extends z.ZodType>(schema: S, raw: unknown, file: string, env: NodeJS.ProcessEnv, prefix: string): z.infer<S> {
   const base = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : raw === null || raw === undefined ? {} : undefined;
   if (base === undefined) throw new ConfigError(file, [{ path: '(root)', message: 'the config must be a mapping of sections' }]);
-  const result = configSchema.safeParse(applyEnvOverrides(structuredClone(base), env));
+  const result = schema.safeParse(applyEnvOverrides(structuredClone(base), env, prefix));
   if (!result.success) throw new ConfigError(file, zodIssues(result.error));
   return result.data;
+}
+
+/** Validates an already-parsed agent config object; throws ConfigError listing every issue by path. */
+export function parseConfig(raw: unknown, file = '(config)', env: NodeJS.ProcessEnv = {}): Config {
+  return parseConfigWith(configSchema, raw, file, env, AGENT_ENV_PREFIX);
 }
 
 function yamlIssues(errors: readonly YAMLError[]): ConfigIssue[] {
@@ -69,7 +80,12 @@ function yamlIssues(errors: readonly YAMLError[]): ConfigIssue[] {
 
 /** Reads a YAML config file (or none: all defaults), applies env overrides, validates. */
 export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
-  if (file === undefined) return parseConfig({}, '(defaults)', env);
+  return loadConfigWith(configSchema, file, env, AGENT_ENV_PREFIX);
+}
+
+/** `loadConfig` for another schema and variable prefix (the cloud service's). */
+export async function loadConfigWith<S extends z.ZodType>(schema: S, file: string | undefined, env: NodeJS.ProcessEnv, prefix: string): Promise<z.infer<S>> {
+  if (file === undefined) return parseConfigWith(schema, {}, '(defaults)', env, prefix);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -78,7 +94,7 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) throw new ConfigError(file, yamlIssues(doc.errors));
-  return parseConfig(doc.toJS() as unknown, file, env);
+  return parseConfigWith(schema, doc.toJS() as unknown, file, env, prefix);
 }
 
 /** The process environment, for the composition roots that hand it to child processes (PATH for tools). */

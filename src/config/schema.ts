@@ -49,6 +49,15 @@ export const telemetrySchema = z
   .prefault({})
   .describe('What the device reports over MQTT');
 
+/** Shared with the cloud service's config. */
+export const logSchema = z
+  .strictObject({
+    level: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Log level'),
+    format: z.enum(['json', 'pretty']).default('json').describe('json for journald and shippers, pretty for a terminal'),
+  })
+  .prefault({})
+  .describe('Logging');
+
 export const configSchema = z
   .strictObject({
     device: z
@@ -66,13 +75,7 @@ export const configSchema = z
     mqtt: linkConfigSchema.optional().describe('The cloud MQTT broker; leave out to run without telemetry'),
     telemetry: telemetrySchema,
     timeZone: timeZoneSchema.optional().describe('IANA time zone for rule schedules; default: the system\'s'),
-    log: z
-      .strictObject({
-        level: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Log level'),
-        format: z.enum(['json', 'pretty']).default('json').describe('json for journald and shippers, pretty for a terminal'),
-      })
-      .prefault({})
-      .describe('Logging'),
+    log: logSchema,
   })
   .superRefine((config, ctx) => {
     // A rule that drives an output nobody declared would silently do nothing: refuse it here.

@@ -19,6 +19,7 @@ export * from './samples.ts';
 export * from './update.ts';
 export * from './commands.ts';
 export * from './manifest.ts';
+export * from './checked.ts';
 
 /** The schema of each device channel: a topic without a schema cannot be published. */
 export const channelSchemas = {

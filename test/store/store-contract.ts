@@ -116,6 +116,13 @@ export function storeContract(name: string, harness: StoreHarness): void {
     assert.equal((await store.getDevice('d1', live))?.reason, 'last-will');
   });
 
+  withStore('an interval without actuations has no glass-to-GPIO figure in the fleet table', async (store) => {
+    await store.insertStats(stats('d1', T0, { glassToGpioMs: { p50: 0, p95: 0, p99: 0, count: 0 } }), T0);
+    assert.equal((await store.getDevice('d1', live))?.lastGlassToGpioP95Ms, null);
+    await store.insertStats(stats('d1', T0 + 1000), T0 + 1000);
+    assert.equal((await store.getDevice('d1', live))?.lastGlassToGpioP95Ms, 40);
+  });
+
   withStore('liveness changes exactly at the thresholds', async (store) => {
     await store.upsertStatus(status('on', T0), live.now - 30_000);
     await store.upsertStatus(status('old', T0), live.now - 30_001);

@@ -147,6 +147,11 @@ export class Mosquitto {
     return `${this.pki === undefined ? 'mqtt' : 'mqtts'}://127.0.0.1:${this.port}`;
   }
 
+  /** The broker's process id while it runs (CPU accounting in the bench). */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   get running(): boolean {
     return this.process !== undefined;
   }

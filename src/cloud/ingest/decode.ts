@@ -3,7 +3,7 @@
  * id in the payload checked against the topic (the broker's ACL lets a device publish only under its own id;
  * a payload naming another device is refused here too, so one compromised device cannot write for another).
  */
-import { channelSchemas, MAX_SAMPLE_JPEG_BYTES, parseTopic } from '../../protocol/index.ts';
+import { channelSchemas, markChecked, MAX_SAMPLE_JPEG_BYTES, parseTopic } from '../../protocol/index.ts';
 import type {
   EventPayload, SamplePayload, StatePayload, StatsPayload, StatusPayload,
 } from '../../protocol/index.ts';
@@ -62,5 +62,5 @@ export function decodeMessage(topic: string, payload: Uint8Array): DecodeResult 
   if (data.deviceId !== parsed.deviceId) {
     return bad('device-mismatch', `deviceId ${JSON.stringify(data.deviceId)} published on the topic of ${JSON.stringify(parsed.deviceId)}`);
   }
-  return { ok: true, message: { channel, payload: result.data } as DecodedMessage };
+  return { ok: true, message: { channel, payload: markChecked(result.data) } as DecodedMessage };
 }

@@ -80,8 +80,10 @@ export const deviceStatsUpsertSql = (d: Dialect, rows: number): string =>
   deviceUpsert(d, rows, DEVICE_STATS_COLS, 'last_stats_ts', new Set());
 
 export function deviceStatsValues(s: StatsPayload, receivedAt: number): Value[] {
+  // No actuation in the interval: there is no glass-to-GPIO figure, and 0 ms would read as a fast one.
+  const g2g = s.glassToGpioMs.count > 0 ? s.glassToGpioMs.p95 : null;
   return [
-    s.deviceId, receivedAt, s.ts, receivedAt, s.fps, s.glassToGpioMs.p95, s.cpuTempC, s.outbox.depth, s.provider,
+    s.deviceId, receivedAt, s.ts, receivedAt, s.fps, g2g, s.cpuTempC, s.outbox.depth, s.provider,
     s.model.name, s.model.version,
   ];
 }

@@ -14,11 +14,17 @@ export interface SqliteStatement {
   all(...params: readonly unknown[]): unknown[];
 }
 
+/** Calling it runs `BEGIN` (deferred); `immediate` runs `BEGIN IMMEDIATE`, taking the write lock first. */
+export interface SqliteTransaction<A extends unknown[], R> {
+  (...args: A): R;
+  immediate(...args: A): R;
+}
+
 export interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
   exec(sql: string): void;
   pragma(sql: string): unknown;
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): SqliteTransaction<A, R>;
   close(): void;
 }
 

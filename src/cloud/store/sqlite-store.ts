@@ -134,7 +134,10 @@ export class SqliteStore implements Store {
   async insertStatsBatch(rows: readonly StatsRow[]): Promise<number> {
     const parsed = input.statsBatch(rows);
     if (parsed.length === 0) return 0;
-    return this.open_.transaction(this.statsTx)(parsed);
+    // IMMEDIATE: the write lock is taken (or waited for, busy timeout) before anything is read, so two
+    // processes writing one database wait their turn instead of failing with SQLITE_BUSY_SNAPSHOT when a
+    // deferred transaction's read snapshot goes stale (sqlite.org/lang_transaction.html, sqlite.org/wal.html).
+    return this.open_.transaction(this.statsTx).immediate(parsed);
   }
 
   async statsSeries(deviceId: string, options: SeriesOptions): Promise<SeriesPoint[]> {

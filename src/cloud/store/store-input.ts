@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { LookoutError } from '../../errors.ts';
 import {
-  eventSchema, MAX_SAMPLE_JPEG_BYTES, sampleSchema, stateSchema, statsSchema, statusSchema,
+  eventSchema, MAX_SAMPLE_JPEG_BYTES, sampleSchema, stateSchema, statsSchema, statusSchema, wasChecked,
   type EventPayload, type StatePayload, type StatsPayload, type StatusPayload,
 } from '../../protocol/index.ts';
 import { sampleBlobKey } from './blob-key.ts';
@@ -42,12 +42,12 @@ const jobPatchSchema = z.strictObject({
 export const input = {
   status(value: StatusPayload, receivedAt: number): StatusPayload {
     parseInput(receivedAtSchema, receivedAt, 'receivedAt');
-    return parseInput(statusSchema, value, 'status');
+    return wasChecked(value) ? value : parseInput(statusSchema, value, 'status');
   },
-  state: (value: StatePayload): StatePayload => parseInput(stateSchema, value, 'state'),
+  state: (value: StatePayload): StatePayload => (wasChecked(value) ? value : parseInput(stateSchema, value, 'state')),
   stats(value: StatsPayload, receivedAt: number, where = 'stats'): StatsPayload {
     parseInput(receivedAtSchema, receivedAt, 'receivedAt');
-    return parseInput(statsSchema, value, where);
+    return wasChecked(value) ? value : parseInput(statsSchema, value, where);
   },
   /**
    * Parsed, then sorted by (device, ts): concurrent batches then take row locks in one order, so two replicas
@@ -60,7 +60,7 @@ export const input = {
   },
   event(value: EventPayload, receivedAt: number): EventPayload {
     parseInput(receivedAtSchema, receivedAt, 'receivedAt');
-    return parseInput(eventSchema, value, 'event');
+    return wasChecked(value) ? value : parseInput(eventSchema, value, 'event');
   },
   /** The meta, its blob key (which refuses ids that could name a path) and the JPEG, checked. */
   sample(meta: SampleMeta, jpeg: Uint8Array, receivedAt: number): { meta: SampleMeta; key: string } {

@@ -1,0 +1,80 @@
+// Models and retraining jobs; a click on a job shows its log.
+
+import { getJson } from './api.js';
+import { $, el, setText, show } from './dom.js';
+import { bytes, clock, duration, NONE } from './format.js';
+
+const POLL_MS = 10_000;
+
+function metricsText(metrics) {
+  const entries = Object.entries(metrics ?? {});
+  return entries.length === 0 ? NONE : entries.map(([k, v]) => `${k} ${Number(v).toFixed(3)}`).join(', ');
+}
+
+export class ModelsView {
+  constructor(root) {
+    this.root = root;
+    this.timer = undefined;
+    this.selectedJob = undefined;
+  }
+
+  show() {
+    show(this.root, true);
+    this.refresh();
+    this.timer = setInterval(() => this.refresh(), POLL_MS);
+  }
+
+  hide() {
+    show(this.root, false);
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  refresh() {
+    getJson('/api/v1/models').then(({ models }) => this.renderModels(models), () => undefined);
+    getJson('/api/v1/jobs').then(({ jobs }) => this.renderJobs(jobs), () => undefined);
+    if (this.selectedJob !== undefined) this.showLog(this.selectedJob);
+  }
+
+  renderModels(models) {
+    const body = $('#models-table tbody', this.root);
+    body.replaceChildren(...models.map((m) => el('tr', { 'data-model': `${m.name}@${m.version}` },
+      el('td', {}, m.name),
+      el('td', { class: 'num' }, m.version),
+      el('td', {}, clock(m.createdAt)),
+      el('td', { class: 'num' }, bytes(m.size)),
+      el('td', { class: 'wrap' }, m.labels.join(', ')),
+      el('td', { class: 'wrap' }, metricsText(m.metrics)),
+      el('td', {}, m.manifest ? 'yes' : 'no'))));
+    show($('#models-empty', this.root), models.length === 0);
+  }
+
+  renderJobs(jobs) {
+    const body = $('#jobs-table tbody', this.root);
+    body.replaceChildren(...jobs.map((j) => {
+      const tr = el('tr', { 'data-job': j.id, class: j.id === this.selectedJob ? 'clickable selected' : 'clickable' },
+        el('td', {}, el('button', { type: 'button', class: 'link' }, j.id)),
+        el('td', {}, j.kind),
+        el('td', {}, el('span', { class: `badge badge-job-${j.status}` }, j.status)),
+        el('td', {}, clock(j.createdAt)),
+        el('td', {}, j.startedAt === null ? NONE : duration((j.finishedAt ?? Date.now()) - j.startedAt)),
+        el('td', { class: 'wrap' }, j.error ?? ''));
+      tr.addEventListener('click', () => {
+        this.selectedJob = j.id;
+        for (const other of body.rows) other.classList.toggle('selected', other === tr);
+        this.showLog(j.id);
+      });
+      return tr;
+    }));
+    show($('#jobs-empty', this.root), jobs.length === 0);
+  }
+
+  showLog(id) {
+    getJson(`/api/v1/jobs/${encodeURIComponent(id)}/log`).then(({ lines }) => {
+      if (this.selectedJob !== id) return;
+      setText($('#job-log-id', this.root), id);
+      setText($('#job-log-lines', this.root), lines.length === 0 ? '(no log lines yet)' : lines.map((l) => `${clock(l.ts)}  ${l.line}`).join('\n'));
+      show($('#job-log', this.root), true);
+    }, () => undefined);
+  }
+}

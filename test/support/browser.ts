@@ -1,0 +1,41 @@
+/**
+ * Debian's Chromium driven by playwright-core (no browser download: the system binary). Headless, no sandbox
+ * (containers have no user namespaces), no GPU, no background traffic, so a test runs offline and quietly.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--no-first-run', '--disable-extensions',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+}
+
+export interface BrowserSession {
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /**
+   * Console errors and uncaught page exceptions, in order. A CSP violation (inline script or style, a
+   * foreign URL) is reported by Chromium as a console error, so it lands here too.
+   */
+  readonly errors: string[];
+}
+
+/** A browser with one page; everything is closed when the test ends, whatever its outcome. */
+export async function openPage(t: { after(fn: () => Promise<void>): void }): Promise<BrowserSession> {
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => { errors.push(`page: ${error.message}`); });
+  return { browser, context, page, errors };
+}
