@@ -21,6 +21,7 @@ test_debs=(
   "gpiod:/usr/bin/gpioset"
   "mosquitto:/usr/sbin/mosquitto"
   "openssl:/usr/bin/openssl"
+  "chromium:/usr/bin/chromium"
 )
 
 # Needed by `npm ci` itself where a native package (better-sqlite3) has no prebuilt binary to download and

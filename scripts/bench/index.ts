@@ -14,6 +14,7 @@ import { benchDecode, benchInference } from './inference.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchTelemetry } from './telemetry.ts';
 import { benchIngest } from './ingest.ts';
+import { benchDashboard } from './dashboard.ts';
 import { Report } from './report.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
 
   if (want('telemetry')) await benchTelemetry(report, bundledModel, 60);
 
-  if (want('ingest')) await benchIngest(report, { messages: Number(process.env.LOOKOUT_BENCH_INGEST_MESSAGES ?? 60_000), rounds: Number(process.env.LOOKOUT_BENCH_INGEST_ROUNDS ?? 3) });
+  if (want('dashboard')) await benchDashboard(report, { devices: 1000, statsPerDevice: 360, requests: 200 });
+
+  if (want('ingest')) await benchIngest(report, { messages: Number(process.env.LOOKOUT_BENCH_INGEST_MESSAGES ?? 60_000), rounds: Number(process.env.LOOKOUT_BENCH_INGEST_ROUNDS ?? 3), postgres: true });
 
   mkdirSync(join(root, 'docs'), { recursive: true });
   const out = join(root, 'docs', 'benchmarks.md');

@@ -1,6 +1,7 @@
 /**
  * One ingest replica for the ingest bench, in its own process (so two replicas can use two cores):
- *   node --import tsx scripts/bench/ingest-replica.ts BROKER_URL DB_FILE CLIENT_ID SHARE_GROUP
+ *   node --import tsx scripts/bench/ingest-replica.ts BROKER_URL DB CLIENT_ID SHARE_GROUP
+ * DB is a SQLite file, or a postgres:// URL.
  * Lines on stdin drive it: "start" connects and ingests, "stop" flushes and disconnects (the broker then
  * queues this replica's share for its session), "stored" asks how many rows it has written, "exit" ends. It
  * answers each with "ok <command>" ("ok stored <n>").
@@ -9,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { linkConfigSchema } from '../../src/agent/telemetry/link/schema.ts';
 import { Ingest } from '../../src/cloud/ingest/ingest.ts';
 import { FsBlobStore } from '../../src/cloud/store/fs-blob-store.ts';
+import { PostgresStore } from '../../src/cloud/store/postgres-store.ts';
 import { SqliteStore } from '../../src/cloud/store/sqlite-store.ts';
 
 const [url, db, clientId, shareGroup] = process.argv.slice(2);
@@ -16,7 +18,9 @@ if (url === undefined || db === undefined || clientId === undefined || shareGrou
   process.stderr.write('usage: ingest-replica.ts BROKER_URL DB_FILE CLIENT_ID SHARE_GROUP\n');
   process.exit(2);
 }
-const store = new SqliteStore({ path: db, blobs: new FsBlobStore(`${db}.blobs`), busyTimeoutMs: 10_000 });
+const store = /^postgres(ql)?:\/\//.test(db)
+  ? new PostgresStore({ connectionString: db, blobs: new FsBlobStore(`/tmp/lookout-bench-blobs-${process.pid}`), poolSize: 4 })
+  : new SqliteStore({ path: db, blobs: new FsBlobStore(`${db}.blobs`), busyTimeoutMs: 10_000 });
 await store.open();
 let ingest: Ingest | undefined;
 const lines = createInterface({ input: process.stdin });

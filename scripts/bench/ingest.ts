@@ -13,9 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { connect } from 'mqtt';
+import { createPgPool } from '../../src/cloud/store/pg-driver.ts';
 import { loadBetterSqlite3 } from '../../src/cloud/store/sqlite-driver.ts';
 import { deviceTopic, type StatsPayload } from '../../src/protocol/index.ts';
 import { Mosquitto } from '../../test/support/mosquitto.ts';
+import { Postgres } from '../../test/support/postgres.ts';
 import type { Report } from './report.ts';
 import { summarize } from './stats.ts';
 
@@ -119,10 +121,31 @@ async function publishAll(url: string, messages: number, t0: number): Promise<vo
   await client.endAsync();
 }
 
+/** Where a drain writes: a fresh SQLite file or a fresh PostgreSQL database each time. */
+type Target = { readonly kind: 'sqlite'; readonly work: string } | { readonly kind: 'postgres'; readonly pg: Postgres };
+
+async function freshDb(target: Target, name: string): Promise<string> {
+  return target.kind === 'sqlite' ? join(target.work, `${name}.db`) : target.pg.createDatabase(name);
+}
+
+async function countRows(target: Target, db: string): Promise<number> {
+  if (target.kind === 'sqlite') {
+    const Database = loadBetterSqlite3();
+    const check = new Database(db);
+    const { n } = check.prepare('SELECT COUNT(*) AS n FROM stats').get() as { n: number };
+    check.close();
+    return n;
+  }
+  const pool = createPgPool(db, 1, () => undefined);
+  const result = await pool.query('SELECT COUNT(*) AS n FROM stats');
+  await pool.end();
+  return Number((result.rows[0] as { n: string } | undefined)?.n);
+}
+
 /** One timed drain. */
-async function drain(broker: Mosquitto, work: string, replicas: number, messages: number, run: number): Promise<Drain> {
-  const db = join(work, `ingest-${replicas}-${run}.db`);
-  const group = `bench${replicas}r${run}`;
+async function drain(broker: Mosquitto, target: Target, replicas: number, messages: number, run: number): Promise<Drain> {
+  const db = await freshDb(target, `ingest_${target.kind}_${replicas}_${run}`);
+  const group = `bench${target.kind}${replicas}r${run}`;
   const procs = Array.from({ length: replicas }, (_, i) => Replica.spawn(broker.url, db, `bench-${group}-${i}`, group));
   // Subscribe (the sessions are created), then leave: the broker queues the share group's messages.
   await Promise.all(procs.map(async (p) => { await p.send('start'); await p.send('stop'); }));
@@ -141,42 +164,54 @@ async function drain(broker: Mosquitto, work: string, replicas: number, messages
   const seconds = (performance.now() - started) / 1000;
   const replicaCpu = procs.reduce((sum, p, i) => sum + cpuSeconds(p.pid) - (cpu0[i] ?? 0), 0);
   const brokerCpu = cpuSeconds(broker.pid) - broker0;
-  const Database = loadBetterSqlite3();
-  const check = new Database(db);
-  const { n: rows } = check.prepare('SELECT COUNT(*) AS n FROM stats').get() as { n: number };
-  check.close();
+  const rows = await countRows(target, db);
   if (rows !== messages) throw new Error(`${rows} rows in the database for ${messages} messages`);
   await Promise.all(procs.map((p) => p.exit()));
   return { perSecond: messages / seconds, replicaUs: (replicaCpu / messages) * 1e6, brokerUs: (brokerCpu / messages) * 1e6 };
 }
 
-export async function benchIngest(report: Report, options: { messages: number; rounds: number }): Promise<void> {
+async function compare(report: Report, broker: Mosquitto, target: Target, options: { messages: number; rounds: number }): Promise<void> {
   const section = 'cloud ingest';
+  const store = target.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+  const one: Drain[] = [];
+  const two: Drain[] = [];
+  // Alternated, so both see the same machine.
+  for (let run = 0; run < options.rounds; run++) {
+    one.push(await drain(broker, target, 1, options.messages, run));
+    two.push(await drain(broker, target, 2, options.messages, run));
+  }
+  const s1 = summarize(one.map((d) => d.perSecond));
+  const s2 = summarize(two.map((d) => d.perSecond));
+  const c1 = summarize(one.map((d) => d.replicaUs));
+  const c2 = summarize(two.map((d) => d.replicaUs));
+  const note = `${options.messages} stats messages (${DEVICES} devices, 600 B each) queued in mosquitto, drained into ${store}`;
+  report.add({ section, name: `${store}: stats messages/s, 1 replica`, unit: 'msg/s', summary: s1, note });
+  report.add({ section, name: `${store}: stats messages/s, 2 replicas`, unit: 'msg/s', summary: s2, note: 'two processes, one share group' });
+  report.add({ section, name: `${store}: replica CPU per message, 1 replica`, unit: 'µs', summary: c1, note: 'user + system time of the replica process' });
+  report.add({ section, name: `${store}: replica CPU per message, 2 replicas`, unit: 'µs', summary: c2, note: 'both replica processes together' });
+  report.add({ section, name: `${store}: broker CPU per message`, unit: 'µs', summary: summarize([...one, ...two].map((d) => d.brokerUs)), note: 'mosquitto, sending and taking PUBACKs' });
+  if (target.kind === 'sqlite') {
+    report.ratio({ section, name: 'SQLite: 1 replica msg/s against 20,000', value: s1.median / 20_000, target: '≥ 1', met: s1.median >= 20_000 });
+  }
+  report.ratio({ section, name: `${store}: 2 replicas ÷ 1 replica`, value: s2.median / s1.median, target: '≥ 1.7', met: s2.median / s1.median >= 1.7 });
+  // What a second replica costs per message: 1.0 means the replicas add no work for each other (no lock
+  // waits, no duplicate deliveries), so throughput grows with the cores they are given.
+  report.ratio({ section, name: `${store}: CPU per message, 1 replica ÷ 2 replicas`, value: c1.median / c2.median, target: '≥ 0.9', met: c1.median / c2.median >= 0.9 });
+}
+
+export async function benchIngest(report: Report, options: { messages: number; rounds: number; postgres: boolean }): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'lookout-bench-ingest-'));
   const broker = await Mosquitto.start({ extra: ['max_inflight_messages 100'] });
   try {
-    const one: Drain[] = [];
-    const two: Drain[] = [];
-    // Alternated, so both see the same machine.
-    for (let run = 0; run < options.rounds; run++) {
-      one.push(await drain(broker, work, 1, options.messages, run));
-      two.push(await drain(broker, work, 2, options.messages, run));
+    await compare(report, broker, { kind: 'sqlite', work }, options);
+    if (options.postgres) {
+      const server = await Postgres.start();
+      try {
+        await compare(report, broker, { kind: 'postgres', pg: server }, options);
+      } finally {
+        await server.stop();
+      }
     }
-    const s1 = summarize(one.map((d) => d.perSecond));
-    const s2 = summarize(two.map((d) => d.perSecond));
-    const c1 = summarize(one.map((d) => d.replicaUs));
-    const c2 = summarize(two.map((d) => d.replicaUs));
-    const note = `${options.messages} stats messages (${DEVICES} devices, 600 B each) queued in mosquitto, drained into one SQLite file`;
-    report.add({ section, name: 'stats messages/s, 1 replica', unit: 'msg/s', summary: s1, note });
-    report.add({ section, name: 'stats messages/s, 2 replicas (shared subscription)', unit: 'msg/s', summary: s2, note: 'two processes, one share group' });
-    report.ratio({ section, name: '1 replica msg/s against 20,000', value: s1.median / 20_000, target: '≥ 1', met: s1.median >= 20_000 });
-    report.add({ section, name: 'replica CPU per message, 1 replica', unit: 'µs', summary: c1, note: 'user + system time of the replica process' });
-    report.add({ section, name: 'replica CPU per message, 2 replicas', unit: 'µs', summary: c2, note: 'both replica processes together' });
-    report.add({ section, name: 'broker CPU per message', unit: 'µs', summary: summarize([...one, ...two].map((d) => d.brokerUs)), note: 'mosquitto, sending and taking PUBACKs' });
-    report.ratio({ section, name: '2 replicas ÷ 1 replica', value: s2.median / s1.median, target: '≥ 1.7', met: s2.median / s1.median >= 1.7 });
-    // What a second replica costs per message: 1.0 means the replicas add no work for each other (no lock
-    // waits, no duplicate deliveries), so throughput grows with the cores they are given.
-    report.ratio({ section, name: 'CPU per message, 1 replica ÷ 2 replicas', value: c1.median / c2.median, target: '≥ 0.9', met: c1.median / c2.median >= 0.9 });
   } finally {
     await broker.stop();
     rmSync(work, { recursive: true, force: true });
