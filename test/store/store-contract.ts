@@ -58,7 +58,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
   };
 
   withStore('migrations apply once and opening again is idempotent', async (store, another) => {
-    assert.deepEqual(await store.migrationVersions(), [1, 2]);
+    assert.deepEqual(await store.migrationVersions(), [1, 2, 3]);
     const a = another();
     const b = another();
     await Promise.all([a.open(), b.open()]);
@@ -67,7 +67,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     await Promise.all([a.close(), b.close()]);
     await store.close();
     await store.open();
-    assert.deepEqual(await store.migrationVersions(), [1, 2]);
+    assert.deepEqual(await store.migrationVersions(), [1, 2, 3]);
   });
 
   withStore('device status, state and stats round trip into the fleet table', async (store) => {
@@ -121,6 +121,41 @@ export function storeContract(name: string, harness: StoreHarness): void {
     assert.equal((await store.getDevice('d1', live))?.lastGlassToGpioP95Ms, null);
     await store.insertStats(stats('d1', T0 + 1000), T0 + 1000);
     assert.equal((await store.getDevice('d1', live))?.lastGlassToGpioP95Ms, 40);
+  });
+
+  withStore('a device\'s last model update state: newest by device time, shown in the fleet table', async (store) => {
+    await store.upsertStatus(status('d1', T0), T0);
+    const update = (ts: number, state: 'downloading' | 'committed', version: number) => ({ v: 1 as const, deviceId: 'd1', ts, name: 'det', version, state });
+    await store.upsertUpdate(update(T0 + 2000, 'committed', 4));
+    await store.upsertUpdate(update(T0 + 1000, 'downloading', 4)); // older: ignored
+    const [d1] = await store.listDevices({ limit: 10, offset: 0, ...live });
+    assert.deepEqual(d1?.update, { state: 'committed', name: 'det', version: 4, ts: T0 + 2000 });
+    assert.equal(d1.lastSeen, T0, 'an update message is no sign of life');
+    await store.upsertStatus(status('d2', T0), T0);
+    assert.equal((await store.getDevice('d2', live))?.update, null);
+  });
+
+  withStore('the first stats row of a model version, by group: where a drift baseline starts', async (store) => {
+    await store.upsertStatus(status('a', T0, { group: 'yard' }), T0);
+    await store.upsertStatus(status('b', T0, { group: 'gate' }), T0);
+    await store.insertStats(stats('a', T0 + 5000, { model: { name: 'det', version: 3 } }), T0);
+    await store.insertStats(stats('a', T0 + 9000, { model: { name: 'det', version: 4 } }), T0);
+    await store.insertStats(stats('b', T0 + 1000, { model: { name: 'det', version: 3 } }), T0);
+    assert.equal(await store.firstStatsTs({ modelName: 'det', modelVersion: 3 }), T0 + 1000);
+    assert.equal(await store.firstStatsTs({ group: 'yard', modelName: 'det', modelVersion: 3 }), T0 + 5000);
+    assert.equal(await store.firstStatsTs({ group: 'yard', modelName: 'det', modelVersion: 5 }), undefined);
+  });
+
+  withStore('samples filtered by group and time', async (store) => {
+    await store.upsertStatus(status('a', T0, { group: 'yard' }), T0);
+    await store.upsertStatus(status('b', T0, { group: 'gate' }), T0);
+    await store.insertSample(sample('a', 's1', T0), JPEG, T0);
+    await store.insertSample(sample('a', 's2', T0 + 1000), JPEG, T0);
+    await store.insertSample(sample('b', 's3', T0 + 2000), JPEG, T0);
+    const ids = async (o: { group?: string; since?: number }) => (await store.listSamples({ limit: 10, ...o })).map((s) => s.meta.id);
+    assert.deepEqual(await ids({ group: 'yard' }), ['s2', 's1']);
+    assert.deepEqual(await ids({ group: 'yard', since: T0 + 1 }), ['s2']);
+    assert.deepEqual(await ids({ since: T0 + 1000 }), ['s3', 's2']);
   });
 
   withStore('liveness changes exactly at the thresholds', async (store) => {

@@ -5,12 +5,12 @@
  */
 import { channelSchemas, markChecked, MAX_SAMPLE_JPEG_BYTES, parseTopic } from '../../protocol/index.ts';
 import type {
-  EventPayload, SamplePayload, StatePayload, StatsPayload, StatusPayload,
+  EventPayload, SamplePayload, StatePayload, StatsPayload, StatusPayload, UpdatePayload,
 } from '../../protocol/index.ts';
 import { issuePath } from '../../util/issue-path.ts';
 import type { BadPayloadReason } from './counters.ts';
 
-export const INGEST_CHANNELS = ['status', 'state', 'stats', 'events', 'samples'] as const;
+export const INGEST_CHANNELS = ['status', 'state', 'stats', 'events', 'samples', 'update'] as const;
 export type IngestChannel = (typeof INGEST_CHANNELS)[number];
 
 export type DecodedMessage =
@@ -18,7 +18,8 @@ export type DecodedMessage =
   | { readonly channel: 'state'; readonly payload: StatePayload }
   | { readonly channel: 'stats'; readonly payload: StatsPayload }
   | { readonly channel: 'events'; readonly payload: EventPayload }
-  | { readonly channel: 'samples'; readonly payload: SamplePayload };
+  | { readonly channel: 'samples'; readonly payload: SamplePayload }
+  | { readonly channel: 'update'; readonly payload: UpdatePayload };
 
 export interface BadMessage {
   readonly reason: BadPayloadReason;

@@ -217,6 +217,9 @@ export class Ingest {
         return true;
       case 'events':
         return store.insertEvent(message.payload, receivedAt);
+      case 'update':
+        await store.upsertUpdate(message.payload);
+        return true;
       case 'samples': {
         const { jpeg, ...meta } = message.payload;
         return store.insertSample(meta, Buffer.from(jpeg, 'base64'), receivedAt);

@@ -2,7 +2,7 @@
  * The fleet store: PostgreSQL behind a pool, shared by several service replicas. Every write is an upsert or an
  * insert deduplicated by a unique key (`ON CONFLICT`), so replicas never race on read-modify-write.
  */
-import type { EventPayload, StatePayload, StatsPayload, StatusPayload } from '../../protocol/index.ts';
+import type { EventPayload, StatePayload, StatsPayload, StatusPayload, UpdatePayload } from '../../protocol/index.ts';
 import type { BlobStore } from './blob-store.ts';
 import { classConfidenceColumns, toClassConfidence } from './class-confidence-sql.ts';
 import { createPgPool, type PgPool, type PgQueryable } from './pg-driver.ts';
@@ -12,10 +12,10 @@ import {
 import { POSTGRES_MIGRATIONS, type Migration } from './schema.ts';
 import {
   bucketWidth, deviceStatsUpsertSql, deviceStatsValues, newestPerDevice, POSTGRES, stateUpsertSql, stateValues,
-  STATS_COLS, statsInsertSql, statsValues, statusUpsertSql, statusValues,
+  STATS_COLS, statsInsertSql, statsValues, statusUpsertSql, statusValues, updateUpsertSql, updateValues,
 } from './sql.ts';
 import type {
-  ClassConfidence, ClassConfidenceOptions, DeviceDetail, DeviceSummary, JobLogLine, JobPatch, JobRecord,
+  ClassConfidence, ClassConfidenceOptions, DeviceDetail, DeviceSummary, FirstStatsOptions, JobLogLine, JobPatch, JobRecord,
   LabelBox, ListDevicesOptions, ListEventsOptions, ListSamplesOptions, LivenessOptions, ModelRecord, NewJob,
   RetentionOptions, RetentionResult, SampleMeta, SeriesOptions, SeriesPoint, StatsRow, Store, StoredEvent,
   StoredSample,
@@ -118,6 +118,10 @@ export class PostgresStore implements Store {
     await this.db.query(stateUpsertSql(POSTGRES), stateValues(input.state(state)));
   }
 
+  async upsertUpdate(update: UpdatePayload): Promise<void> {
+    await this.db.query(updateUpsertSql(POSTGRES), updateValues(input.update(update)));
+  }
+
   async listDevices(options: ListDevicesOptions): Promise<DeviceSummary[]> {
     const rows = await this.rows(
       'SELECT * FROM devices WHERE ($1::text IS NULL OR group_name = $1) ORDER BY device_id COLLATE "C" LIMIT $2 OFFSET $3',
@@ -166,6 +170,15 @@ export class PostgresStore implements Store {
     const stats = await this.db.query('DELETE FROM stats WHERE received_at < $1', [options.now - options.statsOlderThanMs]);
     const events = await this.db.query('DELETE FROM events WHERE received_at < $1', [options.now - options.eventsOlderThanMs]);
     return { stats: stats.rowCount ?? 0, events: events.rowCount ?? 0 };
+  }
+
+  async firstStatsTs(options: FirstStatsOptions): Promise<number | undefined> {
+    const row = (await this.rows(
+      `SELECT MIN(s.ts) AS first FROM stats s WHERE s.model_name = $1 AND s.model_version = $2
+         AND ($3::text IS NULL OR s.device_id IN (SELECT device_id FROM devices WHERE group_name = $3))`,
+      [options.modelName, options.modelVersion, options.group ?? null],
+    ))[0];
+    return row?.['first'] === null || row?.['first'] === undefined ? undefined : Number(row['first']);
   }
 
   async classConfidence(options: ClassConfidenceOptions): Promise<ClassConfidence[]> {
@@ -222,10 +235,12 @@ export class PostgresStore implements Store {
 
   async listSamples(options: ListSamplesOptions): Promise<StoredSample[]> {
     const rows = await this.rows(
-      `SELECT * FROM samples WHERE ($1::text IS NULL OR device_id = $1)
-         AND ($2::boolean IS NULL OR (labels IS NOT NULL) = $2)
-       ORDER BY ts DESC, device_id COLLATE "C", id COLLATE "C" LIMIT $3`,
-      [options.deviceId ?? null, options.labelled ?? null, options.limit],
+      `SELECT s.* FROM samples s WHERE ($1::text IS NULL OR s.device_id = $1)
+         AND ($2::boolean IS NULL OR (s.labels IS NOT NULL) = $2)
+         AND ($4::bigint IS NULL OR s.ts >= $4)
+         AND ($5::text IS NULL OR s.device_id IN (SELECT device_id FROM devices WHERE group_name = $5))
+       ORDER BY s.ts DESC, s.device_id COLLATE "C", s.id COLLATE "C" LIMIT $3`,
+      [options.deviceId ?? null, options.labelled ?? null, options.limit, options.since ?? null, options.group ?? null],
     );
     return rows.map((r) => toStoredSample(r, decodeJsonValue));
   }

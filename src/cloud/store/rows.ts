@@ -1,5 +1,5 @@
 /** Maps rows (column name -> value, as either driver returns them) to the store's types. */
-import type { EventPayload, StatusPayload } from '../../protocol/index.ts';
+import type { EventPayload, StatusPayload, UpdatePayload } from '../../protocol/index.ts';
 import { liveness } from './liveness.ts';
 import type {
   DeviceDetail, DeviceSummary, JobRecord, JobStatus, LabelBox, LivenessOptions, ModelRecord, SampleMeta,
@@ -38,7 +38,15 @@ export function toDeviceSummary(row: Row, options: LivenessOptions): DeviceSumma
     lastSeen,
     lastStatusAt: num(row['last_status_at']),
     lastStatsAt: num(row['last_stats_at']),
+    update: updateSummary(row['update_json']),
   };
+}
+
+/** SQLite hands JSON back as text, PostgreSQL as a value; the summary wants a few fields of either. */
+function updateSummary(value: unknown): DeviceSummary['update'] {
+  if (value === null || value === undefined) return null;
+  const u = (typeof value === 'string' ? JSON.parse(value) : value) as UpdatePayload;
+  return { state: u.state, name: u.name, version: u.version, ts: u.ts, ...(u.code !== undefined && { code: u.code }) };
 }
 
 export function toDeviceDetail(row: Row, options: LivenessOptions, json: DecodeJson): DeviceDetail {

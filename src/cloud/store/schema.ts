@@ -65,10 +65,14 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'fleet, telemetry, samples, models, jobs',
     sql: tables({ json: 'TEXT', big: 'INTEGER', real: 'REAL', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT' }) },
   { version: 2, name: 'devices.connected_at: order last wills', sql: 'ALTER TABLE devices ADD COLUMN connected_at INTEGER;' },
+  { version: 3, name: 'devices: last model update state; samples by time',
+    sql: 'ALTER TABLE devices ADD COLUMN update_ts INTEGER; ALTER TABLE devices ADD COLUMN update_json TEXT; CREATE INDEX samples_device_ts ON samples (device_id, ts);' },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'fleet, telemetry, samples, models, jobs',
     sql: tables({ json: 'JSONB', big: 'BIGINT', real: 'DOUBLE PRECISION', serial: 'BIGSERIAL PRIMARY KEY' }) },
   { version: 2, name: 'devices.connected_at: order last wills', sql: 'ALTER TABLE devices ADD COLUMN connected_at BIGINT;' },
+  { version: 3, name: 'devices: last model update state; samples by time',
+    sql: 'ALTER TABLE devices ADD COLUMN update_ts BIGINT, ADD COLUMN update_json JSONB; CREATE INDEX samples_device_ts ON samples (device_id, ts);' },
 ];

@@ -3,7 +3,7 @@
  * column is guarded by the message's device time, so concurrent replicas and replayed messages converge on the
  * newest message without a read-modify-write.
  */
-import type { StatePayload, StatsPayload, StatusPayload } from '../../protocol/index.ts';
+import type { StatePayload, StatsPayload, StatusPayload, UpdatePayload } from '../../protocol/index.ts';
 
 export interface Dialect {
   readonly name: 'sqlite' | 'postgres';
@@ -68,6 +68,13 @@ const STATE_COLS = ['device_id', 'last_seen', 'state_ts', 'rules_json', 'outputs
 export const stateUpsertSql = (d: Dialect): string => deviceUpsert(d, 1, STATE_COLS, 'state_ts', new Set([3, 4]));
 export function stateValues(s: StatePayload): Value[] {
   return [s.deviceId, 0, s.ts, JSON.stringify(s.rules), JSON.stringify(s.outputs)];
+}
+
+/** An update message is no sign of life either (it may be replayed); the newest by device time wins. */
+const UPDATE_COLS = ['device_id', 'last_seen', 'update_ts', 'update_json'] as const;
+export const updateUpsertSql = (d: Dialect): string => deviceUpsert(d, 1, UPDATE_COLS, 'update_ts', new Set([3]));
+export function updateValues(u: UpdatePayload): Value[] {
+  return [u.deviceId, 0, u.ts, JSON.stringify(u)];
 }
 
 const DEVICE_STATS_COLS = [

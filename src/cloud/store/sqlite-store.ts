@@ -5,7 +5,7 @@
  */
 /* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; `async` turns a throw into the
    rejection the Store contract promises. */
-import type { EventPayload, StatePayload, StatsPayload, StatusPayload } from '../../protocol/index.ts';
+import type { EventPayload, StatePayload, StatsPayload, StatusPayload, UpdatePayload } from '../../protocol/index.ts';
 import type { BlobStore } from './blob-store.ts';
 import { classConfidenceColumns, toClassConfidence } from './class-confidence-sql.ts';
 import {
@@ -14,11 +14,11 @@ import {
 import { SQLITE_MIGRATIONS, type Migration } from './schema.ts';
 import {
   bucketWidth, deviceStatsUpsertSql, deviceStatsValues, newestPerDevice, SQLITE, stateUpsertSql, stateValues,
-  statsInsertSql, statsValues, statusUpsertSql, statusValues,
+  statsInsertSql, statsValues, statusUpsertSql, statusValues, updateUpsertSql, updateValues,
 } from './sql.ts';
 import { loadBetterSqlite3, type SqliteDatabase, type SqliteStatement } from './sqlite-driver.ts';
 import type {
-  ClassConfidence, ClassConfidenceOptions, DeviceDetail, DeviceSummary, JobLogLine, JobPatch, JobRecord,
+  ClassConfidence, ClassConfidenceOptions, DeviceDetail, DeviceSummary, FirstStatsOptions, JobLogLine, JobPatch, JobRecord,
   LabelBox, ListDevicesOptions, ListEventsOptions, ListSamplesOptions, LivenessOptions, ModelRecord, NewJob,
   RetentionOptions, RetentionResult, SampleMeta, SeriesOptions, SeriesPoint, StatsRow, Store, StoredEvent,
   StoredSample,
@@ -113,6 +113,10 @@ export class SqliteStore implements Store {
     return rows.map((r) => toDeviceSummary(r, options));
   }
 
+  async upsertUpdate(update: UpdatePayload): Promise<void> {
+    this.st(updateUpsertSql(SQLITE)).run(...updateValues(input.update(update)));
+  }
+
   async getDevice(deviceId: string, options: LivenessOptions): Promise<DeviceDetail | undefined> {
     const row = this.all('SELECT * FROM devices WHERE device_id = ?', deviceId)[0];
     return row === undefined ? undefined : toDeviceDetail(row, options, decodeJsonText);
@@ -155,6 +159,16 @@ export class SqliteStore implements Store {
     const stats = this.st('DELETE FROM stats WHERE received_at < ?').run(options.now - options.statsOlderThanMs).changes;
     const events = this.st('DELETE FROM events WHERE received_at < ?').run(options.now - options.eventsOlderThanMs).changes;
     return { stats, events };
+  }
+
+  async firstStatsTs(options: FirstStatsOptions): Promise<number | undefined> {
+    const group = options.group ?? null;
+    const row = this.all(
+      `SELECT MIN(s.ts) AS first FROM stats s WHERE s.model_name = ? AND s.model_version = ?
+         AND (? IS NULL OR s.device_id IN (SELECT device_id FROM devices WHERE group_name = ?))`,
+      options.modelName, options.modelVersion, group, group,
+    )[0];
+    return row?.['first'] === null || row?.['first'] === undefined ? undefined : Number(row['first']);
   }
 
   async classConfidence(options: ClassConfidenceOptions): Promise<ClassConfidence[]> {
@@ -208,10 +222,14 @@ export class SqliteStore implements Store {
 
   async listSamples(options: ListSamplesOptions): Promise<StoredSample[]> {
     const labelled = options.labelled === undefined ? null : options.labelled ? 1 : 0;
+    const group = options.group ?? null;
     const rows = this.all(
-      `SELECT * FROM samples WHERE (? IS NULL OR device_id = ?) AND (? IS NULL OR (labels IS NOT NULL) = ?)
-       ORDER BY ts DESC, device_id, id LIMIT ?`,
-      options.deviceId ?? null, options.deviceId ?? null, labelled, labelled, options.limit,
+      `SELECT s.* FROM samples s WHERE (? IS NULL OR s.device_id = ?) AND (? IS NULL OR (s.labels IS NOT NULL) = ?)
+         AND (? IS NULL OR s.ts >= ?)
+         AND (? IS NULL OR s.device_id IN (SELECT device_id FROM devices WHERE group_name = ?))
+       ORDER BY s.ts DESC, s.device_id, s.id LIMIT ?`,
+      options.deviceId ?? null, options.deviceId ?? null, labelled, labelled, options.since ?? null, options.since ?? null,
+      group, group, options.limit,
     );
     return rows.map((r) => toStoredSample(r, decodeJsonText));
   }

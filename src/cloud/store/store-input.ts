@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { LookoutError } from '../../errors.ts';
 import {
-  eventSchema, MAX_SAMPLE_JPEG_BYTES, sampleSchema, stateSchema, statsSchema, statusSchema, wasChecked,
-  type EventPayload, type StatePayload, type StatsPayload, type StatusPayload,
+  eventSchema, MAX_SAMPLE_JPEG_BYTES, sampleSchema, stateSchema, statsSchema, statusSchema, updateSchema, wasChecked,
+  type EventPayload, type StatePayload, type StatsPayload, type StatusPayload, type UpdatePayload,
 } from '../../protocol/index.ts';
 import { sampleBlobKey } from './blob-key.ts';
 import type { JobPatch, LabelBox, ModelRecord, NewJob, SampleMeta, StatsRow } from './store.ts';
@@ -45,6 +45,7 @@ export const input = {
     return wasChecked(value) ? value : parseInput(statusSchema, value, 'status');
   },
   state: (value: StatePayload): StatePayload => (wasChecked(value) ? value : parseInput(stateSchema, value, 'state')),
+  update: (value: UpdatePayload): UpdatePayload => (wasChecked(value) ? value : parseInput(updateSchema, value, 'update')),
   stats(value: StatsPayload, receivedAt: number, where = 'stats'): StatsPayload {
     parseInput(receivedAtSchema, receivedAt, 'receivedAt');
     return wasChecked(value) ? value : parseInput(statsSchema, value, where);

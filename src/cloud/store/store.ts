@@ -4,7 +4,7 @@
  * write is an idempotent upsert or an insert deduplicated by a unique constraint, never read-modify-write.
  */
 import type {
-  DetectionPayload, EventPayload, SamplePayload, StatePayload, StatsPayload, StatusPayload,
+  DetectionPayload, EventPayload, SamplePayload, StatePayload, StatsPayload, StatusPayload, UpdatePayload,
 } from '../../protocol/index.ts';
 
 /** Computed at read time from the last status and the age of the newest message (see liveness.ts). */
@@ -30,6 +30,8 @@ export interface DeviceSummary {
   readonly lastSeen: number;
   readonly lastStatusAt: number | null;
   readonly lastStatsAt: number | null;
+  /** The last model update the device reported (`update` channel), if any. */
+  readonly update: Pick<UpdatePayload, 'state' | 'name' | 'version' | 'code' | 'ts'> | null;
 }
 
 export interface DeviceDetail extends DeviceSummary {
@@ -142,8 +144,18 @@ export interface StoredSample {
 
 export interface ListSamplesOptions {
   readonly deviceId?: string;
+  /** Devices of this group (as their last status says). */
+  readonly group?: string;
+  /** Device time (ms), inclusive. */
+  readonly since?: number;
   readonly labelled?: boolean;
   readonly limit: number;
+}
+
+export interface FirstStatsOptions {
+  readonly group?: string;
+  readonly modelName: string;
+  readonly modelVersion: number;
 }
 
 export interface ModelRecord {
@@ -160,7 +172,8 @@ export interface ModelRecord {
   readonly manifest?: string | null;
 }
 
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+/** `rejected`: the job ran to the end and its candidate did not pass the evaluation gate. */
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'rejected', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface NewJob {
@@ -204,6 +217,8 @@ export interface Store {
   /** A status older than the one stored changes only last-seen (QoS 1 and retained messages may replay). */
   upsertStatus(status: StatusPayload, receivedAt: number): Promise<void>;
   upsertState(state: StatePayload): Promise<void>;
+  /** The device's last model update state (newest by device time). */
+  upsertUpdate(update: UpdatePayload): Promise<void>;
   listDevices(options: ListDevicesOptions): Promise<DeviceSummary[]>;
   getDevice(deviceId: string, liveness: LivenessOptions): Promise<DeviceDetail | undefined>;
 
@@ -215,6 +230,8 @@ export interface Store {
   /** Deletes by receive time, so a device with a wrong clock cannot keep or lose rows. */
   applyRetention(options: RetentionOptions): Promise<RetentionResult>;
   classConfidence(options: ClassConfidenceOptions): Promise<ClassConfidence[]>;
+  /** Device time of the first stats row of a model version (in a group): where its baseline starts. */
+  firstStatsTs(options: FirstStatsOptions): Promise<number | undefined>;
 
   /** Returns whether the event is new. */
   insertEvent(event: EventPayload, receivedAt: number): Promise<boolean>;
