@@ -8,14 +8,9 @@
  * letterboxed to its own stride-aligned shape), while the agent always letterboxes to the model's square input,
  * and this command measures what the agent sees.
  */
-import { LookoutError, isLookoutError } from '../errors.ts';
-import { OnnxDetector, type OnnxDetectorOptions } from '../agent/detect/onnx-detector.ts';
-import { DetectionMetrics, type ScoredBox, type TruthBox } from '../agent/detect/metrics.ts';
-import type { DetectorInfo } from '../agent/detect/types.ts';
-import { readYoloDataset, type YoloDataset } from '../dataset/read-yolo-dataset.ts';
+import { LookoutError } from '../errors.ts';
 import type { Split } from '../dataset/data-yaml.ts';
-import type { YoloBox } from '../dataset/yolo-labels.ts';
-import { decodeImageFile } from '../image/decode-image.ts';
+import { EVAL_DEFAULTS, evaluateModel } from '../dataset/evaluate-model.ts';
 import { reportError } from './command.ts';
 import { describeProvider, detectorArgs, detectorOptionsFrom, parseCommandArgs, stderrLogger } from './detect.ts';
 
@@ -31,29 +26,7 @@ const usage = `usage: lookout eval --data DIR|data.yaml [--model M] [--split val
 
 const SPLITS: readonly Split[] = ['train', 'val', 'test'];
 
-function truthBoxes(boxes: readonly YoloBox[], width: number, height: number): TruthBox[] {
-  return boxes.map((b) => ({
-    classId: b.classId,
-    box: [(b.cx - b.w / 2) * width, (b.cy - b.h / 2) * height, (b.cx + b.w / 2) * width, (b.cy + b.h / 2) * height],
-  }));
-}
-
-/** Starts the detector; a model without names of its own takes the data set's names. */
-async function startDetector(options: OnnxDetectorOptions, data: YoloDataset): Promise<{ detector: OnnxDetector; info: DetectorInfo }> {
-  const first = new OnnxDetector(options, { logger: stderrLogger });
-  try {
-    return { detector: first, info: await first.start() };
-  } catch (e) {
-    if (!isLookoutError(e) || e.code !== 'NO_LABELS') throw e;
-  }
-  const second = new OnnxDetector({ ...options, labels: data.names }, { logger: stderrLogger });
-  return { detector: second, info: await second.start() };
-}
-
-const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;
-
 export async function run(argv: string[]): Promise<number> {
-  let detector: OnnxDetector | undefined;
   try {
     const { values } = parseCommandArgs({
       args: argv,
@@ -67,49 +40,12 @@ export async function run(argv: string[]): Promise<number> {
     if (values.data === undefined) throw new LookoutError('cli', 'BAD_ARGUMENT', '--data is required', { where: '--data' });
     const split = SPLITS.find((s) => s === values.split);
     if (split === undefined) throw new LookoutError('cli', 'BAD_ARGUMENT', `expected one of ${SPLITS.join(', ')}`, { where: '--split' });
-    const options = detectorOptionsFrom(values, { conf: 0.001, iou: 0.7 });
-
-    const data = await readYoloDataset(values.data, split);
-    if (data.items.length === 0) throw new LookoutError('dataset', 'EMPTY_SPLIT', `the ${split} split has no images`, { where: data.dataYaml });
-    const started = await startDetector(options, data);
-    detector = started.detector;
-    const info = started.info;
+    const options = detectorOptionsFrom(values, EVAL_DEFAULTS);
+    const { info, namesDiffer, ...report } = await evaluateModel(options, values.data, split, stderrLogger);
     process.stderr.write(describeProvider(info));
-    const labels = info.model.labels;
-    if (labels.length !== data.names.length || labels.some((l, i) => l !== data.names[i])) {
-      stderrLogger.warn({ model: labels.join(','), data: data.names.join(',') }, 'model and data set name their classes differently; class ids are compared as they are');
+    if (namesDiffer !== undefined) {
+      stderrLogger.warn({ model: namesDiffer.model.join(','), data: namesDiffer.data.join(',') }, 'model and data set name their classes differently; class ids are compared as they are');
     }
-
-    const metrics = new DetectionMetrics();
-    const time = { preprocessMs: 0, inferenceMs: 0, postprocessMs: 0 };
-    let seq = 0;
-    for (const item of data.items) {
-      const image = await decodeImageFile(item.imagePath);
-      const result = await detector.detect({ data: image.data, width: image.width, height: image.height, format: 'rgb24', capturedAt: performance.now(), seq: seq++ });
-      time.preprocessMs += result.timings.preprocessMs;
-      time.inferenceMs += result.timings.inferenceMs;
-      time.postprocessMs += result.timings.postprocessMs;
-      const predictions: ScoredBox[] = result.detections.map((d) => ({ classId: d.classId, score: d.score, box: d.box }));
-      metrics.add(predictions, truthBoxes(item.boxes, image.width, image.height));
-    }
-    const s = metrics.summary();
-    const n = Math.max(1, s.images);
-    const name = (id: number): string => data.names[id] ?? labels[id] ?? `class${id}`;
-    const report = {
-      model: info.model.path,
-      data: data.dataYaml,
-      split,
-      provider: info.provider,
-      conf: options.conf,
-      iou: options.iou,
-      images: s.images,
-      instances: s.truths,
-      predictions: s.predictions,
-      map50: r4(s.map50),
-      map50_95: r4(s.map50to95),
-      speedMs: { preprocess: r4(time.preprocessMs / n), inference: r4(time.inferenceMs / n), postprocess: r4(time.postprocessMs / n) },
-      classes: s.classes.map((c) => ({ classId: c.classId, name: name(c.classId), instances: c.truths, predictions: c.predictions, ap50: r4(c.ap50), ap50_95: r4(c.ap50to95) })),
-    };
     if (values.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
@@ -124,7 +60,5 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     return reportError(e);
-  } finally {
-    await detector?.stop();
   }
 }
