@@ -12,6 +12,11 @@ import { createDashboard, MIN_TOKEN_LENGTH, type Dashboard } from './dashboard/i
 import type { IngestCounters } from './ingest/counters.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { MqttLiveFeed } from './live/mqtt-live-feed.ts';
+import { projectRoot, defaultModelPath } from '../agent/detect/runtime-paths.ts';
+import { retrainRoutes } from './retrain/routes.ts';
+import { RetrainService } from './retrain/retrain-service.ts';
+import { modelFilesRoutes } from './rollout/model-files-route.ts';
+import { CloudPublisher } from './rollout/publisher.ts';
 import { FsBlobStore } from './store/fs-blob-store.ts';
 import { PostgresStore } from './store/postgres-store.ts';
 import { SqliteStore } from './store/sqlite-store.ts';
@@ -52,10 +57,23 @@ export async function dashboardToken(config: CloudConfig): Promise<{ token: stri
   return { token: (await readFile(file, 'utf8')).trim(), source: file };
 }
 
+async function readSigningKey(path: string | undefined): Promise<string> {
+  if (path === undefined) {
+    throw new LookoutError('config', 'NO_SIGNING_KEY', 'retrain.enabled needs retrain.signingKey: a private key made by `lookout keys generate`', { where: 'retrain.signingKey' });
+  }
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new LookoutError('config', 'NO_SIGNING_KEY', `retrain.signingKey: cannot read ${path}: ${errorMessage(e)}`, { where: path, cause: e });
+  }
+}
+
 export class CloudService {
   readonly store: Store;
   readonly ingest: Ingest;
   private readonly live: MqttLiveFeed;
+  private readonly publisher: CloudPublisher;
+  private retrainService: RetrainService | undefined;
   private readonly logger: Logger;
   private dashboard: Dashboard | undefined;
   private retention: ReturnType<typeof setInterval> | undefined;
@@ -79,6 +97,12 @@ export class CloudService {
       logger: this.logger.child({ part: 'ingest' }),
     });
     this.live = new MqttLiveFeed({ mqtt: config.mqtt, clientId: `${config.ingest.clientId}-live`, logger: this.logger.child({ part: 'live' }) });
+    this.publisher = new CloudPublisher({ mqtt: config.mqtt, clientId: `${config.ingest.clientId}-pub`, logger: this.logger.child({ part: 'publisher' }) });
+  }
+
+  /** The closed loop, when `retrain.enabled`. */
+  get retrain(): RetrainService | undefined {
+    return this.retrainService;
   }
 
   counters(): IngestCounters {
@@ -94,7 +118,13 @@ export class CloudService {
     await this.store.open();
     await this.ingest.start();
     await this.live.start();
+    await this.publisher.start();
+    const retrain = config.retrain;
+    const signingKey = retrain.enabled ? await readSigningKey(retrain.signingKey) : undefined;
+    const modelsDir = join(config.dataDir, 'models');
     this.dashboard = createDashboard({
+      routes: retrainRoutes({ store: this.store, logger: this.logger, retrain: () => this.retrainService, publisher: () => this.publisher }),
+      publicRoutes: modelFilesRoutes(modelsDir),
       store: this.store,
       live: this.live,
       token,
@@ -104,6 +134,17 @@ export class CloudService {
       fleetPushMs: config.dashboard.fleetPushMs,
     });
     const url = await this.dashboard.listen(config.dashboard.port, config.dashboard.host);
+    if (signingKey !== undefined) {
+      this.retrainService = new RetrainService({
+        store: this.store, config: retrain, dataDir: config.dataDir, publisher: this.publisher,
+        key: { keyId: retrain.keyId, privateKeyPem: signingKey },
+        publicUrl: retrain.publicUrl ?? url,
+        baseModel: retrain.baseModel ?? defaultModelPath(),
+        trainerCwd: retrain.trainerCwd ?? projectRoot(),
+        logger: this.logger.child({ part: 'retrain' }),
+      });
+      await this.retrainService.start();
+    }
     this.retention = setInterval(() => { void this.applyRetention(); }, config.retention.everyMinutes * 60_000);
     this.retention.unref();
     void this.applyRetention();
@@ -115,8 +156,10 @@ export class CloudService {
     if (!this.started) return;
     this.started = false;
     if (this.retention !== undefined) clearInterval(this.retention);
+    await this.retrainService?.stop();
     await this.dashboard?.close();
     await this.live.stop();
+    await this.publisher.stop();
     await this.ingest.stop();
     await this.store.close();
   }

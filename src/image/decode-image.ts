@@ -13,10 +13,19 @@ export interface RgbImage {
   readonly height: number;
 }
 
-export async function decodeImageFile(path: string): Promise<RgbImage> {
+export function decodeImageFile(path: string): Promise<RgbImage> {
+  return decodeImage(path, path);
+}
+
+/** Decodes an image held in memory (a sample's JPEG); `where` names it in errors. */
+export function decodeImageBytes(bytes: Uint8Array, where: string): Promise<RgbImage> {
+  return decodeImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), where);
+}
+
+async function decodeImage(input: string | Buffer, path: string): Promise<RgbImage> {
   let raw: { data: Buffer; info: OutputInfo };
   try {
-    raw = await sharp(path, { failOn: 'error' }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    raw = await sharp(input, { failOn: 'error' }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT' || /Input file is missing/i.test(errorMessage(e));
     throw new LookoutError('image', missing ? 'IMAGE_NOT_FOUND' : 'IMAGE_DECODE',

@@ -7,7 +7,7 @@ import { CloudService } from '../../src/cloud/service.ts';
 import { exitOf, startAgentChild, tempDir, testConfig } from '../agent/helpers.ts';
 import { eventually } from '../dashboard/harness.ts';
 import { teardown } from '../link/helpers.ts';
-import { openPage } from '../support/browser.ts';
+import { imageWidths, openPage } from '../support/browser.ts';
 import { Mosquitto } from '../support/mosquitto.ts';
 
 const TOKEN = 'e2e-token-0123456789abcdef';
@@ -68,7 +68,12 @@ test('the dashboard follows two real agents through mosquitto and the cloud serv
   const fired = page.locator('#events-table tbody tr').filter({ hasText: 'fired' }).first();
   await fired.waitFor({ timeout: 20_000 });
   assert.equal(await fired.locator('[data-field="rule"]').textContent(), 'person');
-  await page.waitForFunction(`[...document.querySelectorAll('#events-table img[data-field="thumbnail"]')].some((img) => img.naturalWidth > 0)`, undefined, { timeout: 20_000 });
+  // The rule's sample follows its event (samples leave the outbox last): wait until the service has it.
+  await eventually(async () => {
+    const sampleIds = new Set((await service.store.listSamples({ deviceId: 'e2e-a', limit: 100 })).map((x) => x.meta.id));
+    return (await service.store.listEvents({ deviceId: 'e2e-a', limit: 100 })).some((e) => e.event.sampleId !== undefined && sampleIds.has(e.event.sampleId));
+  }, 20_000, 'an event of e2e-a with its sample stored');
+  await eventually(async () => (await imageWidths(page, '#events-table img[data-field="thumbnail"]')).some((w) => w > 0), 30_000, 'an event frame decoded by the browser');
 
   const counters = service.counters();
   assert.equal(Object.values(counters.bad).reduce((a, b) => a + b, 0), 0, 'no message rejected');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { IngestCounters } from '../../src/cloud/ingest/counters.ts';
-import { openPage } from '../support/browser.ts';
+import { imageWidths, openPage } from '../support/browser.ts';
 import { event, eventually, jpeg, makeStore, sampleMeta, startDashboard, stats, status, TOKEN } from './harness.ts';
 import { liveWorld } from './live-harness.ts';
 
@@ -72,7 +72,7 @@ test('the page shows the fleet, live charts and events with their frames in Chro
   assert.equal(await fresh.locator('[data-field="detections"]').textContent(), 'person (0.91)');
   assert.equal(await fresh.locator('[data-field="g2g"]').textContent(), '48 ms');
   // Decoded by the browser: a broken image has no natural width. (A string runs in the page, which has a DOM.)
-  await page.waitForFunction(`document.querySelector('tr[data-event="e-new"] img[data-field="thumbnail"]')?.naturalWidth === 96`);
+  await eventually(async () => (await imageWidths(page, 'tr[data-event="e-new"] img[data-field="thumbnail"]'))[0] === 96, 5000, 'the new event\'s frame decoded');
 
   // Models and jobs, and a job's log on click.
   await page.goto(`${url}/#/models`);

@@ -146,6 +146,20 @@ export function storeContract(name: string, harness: StoreHarness): void {
     assert.equal(await store.firstStatsTs({ group: 'yard', modelName: 'det', modelVersion: 5 }), undefined);
   });
 
+  withStore('a group\'s stats summarised over a window for one model version', async (store) => {
+    await store.upsertStatus(status('a', T0, { group: 'yard' }), T0);
+    await store.upsertStatus(status('b', T0, { group: 'yard' }), T0);
+    await store.upsertStatus(status('c', T0, { group: 'gate' }), T0);
+    const p = (p95: number) => ({ p50: 1, p95, p99: p95, count: 5 });
+    await store.insertStats(stats('a', T0 + 1000, { fps: 10, inferenceMs: p(8) }), T0);
+    await store.insertStats(stats('b', T0 + 2000, { fps: 20, inferenceMs: p(12) }), T0);
+    await store.insertStats(stats('b', T0 + 3000, { fps: 99, model: { name: 'det', version: 4 } }), T0);
+    await store.insertStats(stats('c', T0 + 1000, { fps: 50 }), T0);
+    const s = await store.statsSummary({ group: 'yard', modelName: 'det', modelVersion: 3, from: T0, to: T0 + 10_000 });
+    assert.deepEqual(s && { ...s }, { messages: 2, devices: 2, fps: 15, inferenceP95Ms: 10, glassToGpioP95Ms: 40 });
+    assert.equal(await store.statsSummary({ group: 'yard', from: T0 + 10_000, to: T0 + 20_000 }), undefined);
+  });
+
   withStore('samples filtered by group and time', async (store) => {
     await store.upsertStatus(status('a', T0, { group: 'yard' }), T0);
     await store.upsertStatus(status('b', T0, { group: 'gate' }), T0);

@@ -39,3 +39,19 @@ export async function openPage(t: { after(fn: () => Promise<void>): void }): Pro
   page.on('pageerror', (error) => { errors.push(`page: ${error.message}`); });
   return { browser, context, page, errors };
 }
+
+/** The page's DOM as far as the tests read it (the type-check has no DOM library). */
+interface PageDocument {
+  querySelectorAll(selector: string): ArrayLike<{ readonly naturalWidth?: number }>;
+}
+
+/**
+ * Natural widths of the images a selector matches, read in the page. A function, not a string: the page's CSP
+ * forbids eval, and Playwright evaluates a string predicate with it.
+ */
+export function imageWidths(page: Page, selector: string): Promise<number[]> {
+  return page.evaluate((s) => {
+    const doc = (globalThis as unknown as { document: PageDocument }).document;
+    return Array.from(doc.querySelectorAll(s), (img) => img.naturalWidth ?? 0);
+  }, selector);
+}

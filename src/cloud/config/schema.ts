@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { linkConfigSchema } from '../../agent/telemetry/link/schema.ts';
 import { logSchema } from '../../config/schema.ts';
 import { ID_PATTERN } from '../../protocol/index.ts';
+import { retrainSchema } from '../retrain/fleet-schema.ts';
 
 const storeSchema = z
   .discriminatedUnion('kind', [
@@ -71,6 +72,7 @@ export const cloudConfigSchema = z.strictObject({
       everyMinutes: z.number().positive().default(60).describe('How often retention runs'),
     })
     .prefault({}),
+  retrain: retrainSchema,
   log: logSchema,
 });
 

@@ -16,7 +16,7 @@ import { methodNotAllowed, notFound, redirect, sendError, sendText, setSecurityH
 import { liveRoutes } from './live-routes.ts';
 import { LoginPage } from './login.ts';
 import { pageRoutes, PUBLIC_ASSETS } from './page-routes.ts';
-import { Router, splitPath } from './router.ts';
+import { Router, splitPath, type Route } from './router.ts';
 import type { SseStream } from './sse-stream.ts';
 import { defaultStaticDir, sendAsset, StaticAssets } from './static-assets.ts';
 
@@ -37,6 +37,10 @@ export interface DashboardDeps {
   readonly ssePingMs?: number;
   /** The page's files; default `defaultStaticDir()`. */
   readonly staticDir?: string;
+  /** More routes behind the token (the closed loop's actions). */
+  readonly routes?: readonly Route[];
+  /** Routes served without the token (model files for devices: the signed manifest vouches for them). */
+  readonly publicRoutes?: readonly Route[];
 }
 
 export interface Dashboard {
@@ -77,7 +81,9 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
     ...apiRoutes(apiDeps),
     ...liveRoutes({ live: deps.live, fleet, pingMs: deps.ssePingMs ?? DEFAULT_PING_MS, logger, streams }),
     ...pageRoutes(assets),
+    ...(deps.routes ?? []),
   ]);
+  const publicRouter = new Router([...(deps.publicRoutes ?? [])]);
   let server: Server | undefined;
   let closing: Promise<void> | undefined;
   const connections = new Connections();
@@ -106,6 +112,11 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
     const publicAsset = first !== undefined && PUBLIC_ASSETS.has(first) ? assets.asset(first) : undefined;
     if (publicAsset !== undefined && (method === 'GET' || method === 'HEAD')) {
       sendAsset(req, res, publicAsset);
+      return;
+    }
+    const open = publicRouter.match(method, segments);
+    if (open.kind === 'found') {
+      await open.route.handle({ req, res, params: open.params, query: url.searchParams });
       return;
     }
     if (!tokens.authorised(req)) {

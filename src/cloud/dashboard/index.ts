@@ -2,3 +2,4 @@
 export { createDashboard, type Dashboard, type DashboardDeps } from './dashboard.ts';
 export { defaultStaticDir } from './static-assets.ts';
 export { MIN_TOKEN_LENGTH, TOKEN_COOKIE } from './auth.ts';
+export type { Route, RouteContext } from './router.ts';

@@ -7,7 +7,7 @@ import type { BlobStore } from './blob-store.ts';
 import { classConfidenceColumns, toClassConfidence } from './class-confidence-sql.ts';
 import { createPgPool, type PgPool, type PgQueryable } from './pg-driver.ts';
 import {
-  decodeJsonValue, toDeviceDetail, toDeviceSummary, toJob, toModel, toPoint, toStoredEvent, toStoredSample, type Row,
+  decodeJsonValue, toDeviceDetail, toDeviceSummary, toJob, toModel, toPoint, toStatsSummary, toStoredEvent, toStoredSample, type Row,
 } from './rows.ts';
 import { POSTGRES_MIGRATIONS, type Migration } from './schema.ts';
 import {
@@ -17,7 +17,7 @@ import {
 import type {
   ClassConfidence, ClassConfidenceOptions, DeviceDetail, DeviceSummary, FirstStatsOptions, JobLogLine, JobPatch, JobRecord,
   LabelBox, ListDevicesOptions, ListEventsOptions, ListSamplesOptions, LivenessOptions, ModelRecord, NewJob,
-  RetentionOptions, RetentionResult, SampleMeta, SeriesOptions, SeriesPoint, StatsRow, Store, StoredEvent,
+  RetentionOptions, RetentionResult, SampleMeta, SeriesOptions, SeriesPoint, StatsRow, StatsSummary, Store, StoredEvent,
   StoredSample,
 } from './store.ts';
 import { duplicateJob, input, jobPatchColumns } from './store-input.ts';
@@ -170,6 +170,16 @@ export class PostgresStore implements Store {
     const stats = await this.db.query('DELETE FROM stats WHERE received_at < $1', [options.now - options.statsOlderThanMs]);
     const events = await this.db.query('DELETE FROM events WHERE received_at < $1', [options.now - options.eventsOlderThanMs]);
     return { stats: stats.rowCount ?? 0, events: events.rowCount ?? 0 };
+  }
+
+  async statsSummary(options: ClassConfidenceOptions): Promise<StatsSummary | undefined> {
+    const row = (await this.rows(
+      `SELECT COUNT(*) AS n, COUNT(DISTINCT s.device_id) AS d, AVG(s.fps) AS fps, AVG(s.inf_p95) AS inf, AVG(s.g2g_p95) AS g2g
+       FROM stats s WHERE s.ts >= $1 AND s.ts < $2 AND ($3::text IS NULL OR s.model_name = $3) AND ($4::bigint IS NULL OR s.model_version = $4)
+         AND ($5::text IS NULL OR s.device_id IN (SELECT device_id FROM devices WHERE group_name = $5))`,
+      [options.from, options.to, options.modelName ?? null, options.modelVersion ?? null, options.group ?? null],
+    ))[0];
+    return toStatsSummary(row);
   }
 
   async firstStatsTs(options: FirstStatsOptions): Promise<number | undefined> {

@@ -3,7 +3,7 @@ import type { EventPayload, StatusPayload, UpdatePayload } from '../../protocol/
 import { liveness } from './liveness.ts';
 import type {
   DeviceDetail, DeviceSummary, JobRecord, JobStatus, LabelBox, LivenessOptions, ModelRecord, SampleMeta,
-  SeriesPoint, StoredEvent, StoredSample,
+  SeriesPoint, StatsSummary, StoredEvent, StoredSample,
 } from './store.ts';
 
 export type Row = Record<string, unknown>;
@@ -47,6 +47,12 @@ function updateSummary(value: unknown): DeviceSummary['update'] {
   if (value === null || value === undefined) return null;
   const u = (typeof value === 'string' ? JSON.parse(value) : value) as UpdatePayload;
   return { state: u.state, name: u.name, version: u.version, ts: u.ts, ...(u.code !== undefined && { code: u.code }) };
+}
+
+export function toStatsSummary(row: Row | undefined): StatsSummary | undefined {
+  const messages = Number(row?.['n'] ?? 0);
+  if (row === undefined || messages === 0) return undefined;
+  return { messages, devices: Number(row['d']), fps: Number(row['fps']), inferenceP95Ms: Number(row['inf']), glassToGpioP95Ms: Number(row['g2g']) };
 }
 
 export function toDeviceDetail(row: Row, options: LivenessOptions, json: DecodeJson): DeviceDetail {

@@ -9,7 +9,7 @@ import type { EventPayload, StatePayload, StatsPayload, StatusPayload, UpdatePay
 import type { BlobStore } from './blob-store.ts';
 import { classConfidenceColumns, toClassConfidence } from './class-confidence-sql.ts';
 import {
-  decodeJsonText, toDeviceDetail, toDeviceSummary, toJob, toModel, toPoint, toStoredEvent, toStoredSample, type Row,
+  decodeJsonText, toDeviceDetail, toDeviceSummary, toJob, toModel, toPoint, toStatsSummary, toStoredEvent, toStoredSample, type Row,
 } from './rows.ts';
 import { SQLITE_MIGRATIONS, type Migration } from './schema.ts';
 import {
@@ -20,7 +20,7 @@ import { loadBetterSqlite3, type SqliteDatabase, type SqliteStatement } from './
 import type {
   ClassConfidence, ClassConfidenceOptions, DeviceDetail, DeviceSummary, FirstStatsOptions, JobLogLine, JobPatch, JobRecord,
   LabelBox, ListDevicesOptions, ListEventsOptions, ListSamplesOptions, LivenessOptions, ModelRecord, NewJob,
-  RetentionOptions, RetentionResult, SampleMeta, SeriesOptions, SeriesPoint, StatsRow, Store, StoredEvent,
+  RetentionOptions, RetentionResult, SampleMeta, SeriesOptions, SeriesPoint, StatsRow, StatsSummary, Store, StoredEvent,
   StoredSample,
 } from './store.ts';
 import { duplicateJob, input, jobPatchColumns } from './store-input.ts';
@@ -159,6 +159,17 @@ export class SqliteStore implements Store {
     const stats = this.st('DELETE FROM stats WHERE received_at < ?').run(options.now - options.statsOlderThanMs).changes;
     const events = this.st('DELETE FROM events WHERE received_at < ?').run(options.now - options.eventsOlderThanMs).changes;
     return { stats, events };
+  }
+
+  async statsSummary(options: ClassConfidenceOptions): Promise<StatsSummary | undefined> {
+    const group = options.group ?? null;
+    const row = this.all(
+      `SELECT COUNT(*) AS n, COUNT(DISTINCT s.device_id) AS d, AVG(s.fps) AS fps, AVG(s.inf_p95) AS inf, AVG(s.g2g_p95) AS g2g
+       FROM stats s WHERE s.ts >= ? AND s.ts < ? AND (? IS NULL OR s.model_name = ?) AND (? IS NULL OR s.model_version = ?)
+         AND (? IS NULL OR s.device_id IN (SELECT device_id FROM devices WHERE group_name = ?))`,
+      options.from, options.to, options.modelName ?? null, options.modelName ?? null, options.modelVersion ?? null, options.modelVersion ?? null, group, group,
+    )[0];
+    return toStatsSummary(row);
   }
 
   async firstStatsTs(options: FirstStatsOptions): Promise<number | undefined> {

@@ -104,6 +104,15 @@ export interface ClassConfidenceOptions {
   readonly to: number;
 }
 
+/** Averages of a group's stats messages in a window (for one model version). */
+export interface StatsSummary {
+  readonly messages: number;
+  readonly devices: number;
+  readonly fps: number;
+  readonly inferenceP95Ms: number;
+  readonly glassToGpioP95Ms: number;
+}
+
 export interface ClassConfidence {
   readonly label: string;
   readonly count: number;
@@ -230,6 +239,8 @@ export interface Store {
   /** Deletes by receive time, so a device with a wrong clock cannot keep or lose rows. */
   applyRetention(options: RetentionOptions): Promise<RetentionResult>;
   classConfidence(options: ClassConfidenceOptions): Promise<ClassConfidence[]>;
+  /** Means over a group's stats in a window, or undefined when there are none. */
+  statsSummary(options: ClassConfidenceOptions): Promise<StatsSummary | undefined>;
   /** Device time of the first stats row of a model version (in a group): where its baseline starts. */
   firstStatsTs(options: FirstStatsOptions): Promise<number | undefined>;
 

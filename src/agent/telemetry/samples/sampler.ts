@@ -87,6 +87,8 @@ export class Sampler {
     this.newId = deps.newId ?? randomUUID;
   }
 
+  /** A rule or command frame waiting for the encoder (copied: the pipeline reuses its buffer). */
+  private held: { frame: Uint8Array; width: number; height: number; context: SampleContext } | undefined;
   /** Frames copied for encoding so far (one per sample taken, never one per frame). */
   get copies(): number {
     return this.encoder.stats.copies;
@@ -120,11 +122,6 @@ export class Sampler {
       this.stats.dropped.noFrame++;
       return;
     }
-    const job = this.encoder.tryEncode(frame, result.width, result.height);
-    if (job === undefined) {
-      this.stats.dropped.busy++;
-      return;
-    }
     const { clock } = this.deps;
     const truth = this.deps.syntheticTruth?.(result.seq);
     const domain = this.deps.domain?.();
@@ -139,6 +136,20 @@ export class Sampler {
       ...(truth === undefined ? {} : { syntheticTruth: truth }),
       ...(domain === undefined ? {} : { domain }),
     };
+    if (this.encode(frame, result.width, result.height, context)) return;
+    // The encoder is busy (an uncertain or audit sample, usually). A rule's frame is the evidence its event
+    // points at (the event carries its id): keep one such frame and encode it next rather than lose it.
+    if ((reason === 'rule' || reason === 'command') && this.held === undefined) {
+      this.held = { frame: frame.slice(), width: result.width, height: result.height, context };
+      return;
+    }
+    this.stats.dropped.busy++;
+  }
+
+  /** Starts encoding; false when the encoder is busy. */
+  private encode(frame: Uint8Array, width: number, height: number, context: SampleContext): boolean {
+    const job = this.encoder.tryEncode(frame, width, height);
+    if (job === undefined) return false;
     this.pending = job.then(
       (encoded) => {
         this.finish(encoded, context);
@@ -146,7 +157,12 @@ export class Sampler {
       (e: unknown) => {
         this.fail(e, context);
       },
-    );
+    ).then(() => {
+      const held = this.held;
+      this.held = undefined;
+      if (held !== undefined && !this.encode(held.frame, held.width, held.height, held.context)) this.stats.dropped.busy++;
+    });
+    return true;
   }
 
   /** Resolves when the sample under way (if any) is published or dropped. */

@@ -10,7 +10,7 @@ import { LineChart } from './line-chart.js';
 const MAX_POINTS = 300;
 const MAX_EVENTS = 50;
 const DETAIL_POLL_MS = 10_000;
-const THUMB_RETRIES = 3;
+const THUMB_RETRIES = 6;
 
 /** What a status message says about liveness, the way the server reads it (offline and stopping: offline). */
 function livenessOfState(state) {
