@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   'check-config': () => import('./commands/check-config.ts'),
   doctor: () => import('./commands/doctor.ts'),
   cloud: () => import('./commands/cloud.ts'),
+  keys: () => import('./commands/keys.ts'),
 };
 
 function usage(): string {

@@ -13,9 +13,9 @@ import { captureDeps } from './camera/capture-deps.ts';
 import { systemTimers, type TimerHandle, type Timers } from '../util/timers.ts';
 import type { FrameSource } from './camera/frame-source.ts';
 import { SyntheticSource } from './camera/synthetic-source.ts';
-import { OnnxDetector } from './detect/onnx-detector.ts';
+import { OnnxDetector, type OnnxDetectorOptions } from './detect/onnx-detector.ts';
 import { projectRoot } from './detect/runtime-paths.ts';
-import type { DetectorInfo } from './detect/types.ts';
+import type { Detector, DetectorInfo } from './detect/types.ts';
 import type { Actuator } from './gpio/actuator.ts';
 import { compileRules } from './rules/index.ts';
 import { Pipeline, type PipelineListeners } from './pipeline.ts';
@@ -23,6 +23,9 @@ import { combineListeners } from './listeners.ts';
 import type { AgentTelemetry } from './telemetry/agent-telemetry.ts';
 import type { CommandHandlers } from './telemetry/link/command-dispatcher.ts';
 import { LookoutError } from '../errors.ts';
+import { updateEnabled } from './update/schema.ts';
+import type { ModelUpdater } from './update/model-updater.ts';
+import type { InstalledModel, ModelStore } from './update/model-store.ts';
 
 /** After the camera is lost, how long to wait before trying it again. */
 const LOST_RETRY_MS = 30_000;
@@ -101,13 +104,16 @@ export async function createActuator(config: Config, logger: Logger, clock: Cloc
 export class Agent {
   private readonly options: AgentOptions;
   private source: FrameSource | undefined;
-  private detector: OnnxDetector | undefined;
+  private detector: Detector | undefined;
   private actuator: Actuator | undefined;
   private pipeline: Pipeline | undefined;
   private stopping: Promise<void> | undefined;
   private info: DetectorInfo | undefined;
   private lostRetry: TimerHandle | undefined;
   private telemetry: AgentTelemetry | undefined;
+  private updater: ModelUpdater | undefined;
+  /** The running model, when model updates are on (name, version and sha256 for status and stats). */
+  private model: InstalledModel | undefined;
   private timers: Timers = systemTimers;
 
   constructor(options: AgentOptions) {
@@ -126,6 +132,11 @@ export class Agent {
     return this.pipeline;
   }
 
+  /** The running model as installed (path, version, sha256), when model updates are on. */
+  get runningModel(): InstalledModel | undefined {
+    return this.model;
+  }
+
   async start(): Promise<void> {
     const { config, logger } = this.options;
     const clock = this.options.clock ?? systemClock;
@@ -137,18 +148,32 @@ export class Agent {
     this.actuator = await createActuator(config, logger, clock);
     await this.actuator.start();
 
-    this.detector = new OnnxDetector(
-      {
-        modelPath: resolveFromRoot(config.detector.model),
-        labelsPath: config.detector.labels === undefined ? undefined : resolveFromRoot(config.detector.labels),
-        providers: config.detector.providers,
-        threads: detectorThreads(config.detector.threads),
-        conf: config.detector.conf,
-        iou: config.detector.iou,
-      },
-      { logger: logger.child({ module: 'detect' }) },
-    );
-    this.info = await this.detector.start();
+    const detectorOptions: OnnxDetectorOptions = {
+      modelPath: resolveFromRoot(config.detector.model),
+      labelsPath: config.detector.labels === undefined ? undefined : resolveFromRoot(config.detector.labels),
+      providers: config.detector.providers,
+      threads: detectorThreads(config.detector.threads),
+      conf: config.detector.conf,
+      iou: config.detector.iou,
+    };
+    const detectLogger = logger.child({ module: 'detect' });
+    const createDetector = (options: OnnxDetectorOptions): OnnxDetector => new OnnxDetector(options, { logger: detectLogger });
+    const updates = config.mqtt !== undefined && updateEnabled(config);
+    let store: ModelStore | undefined;
+    if (updates) {
+      // With updates on, the committed model (stateDir/models/active.json) runs, else the configured one.
+      const { ModelStore } = await import('./update/model-store.ts');
+      const { startActiveModel } = await import('./update/startup-model.ts');
+      store = new ModelStore(config.stateDir, logger.child({ module: 'update' }));
+      const started = await startActiveModel({ store, base: detectorOptions, create: createDetector, logger: logger.child({ module: 'update' }) });
+      this.detector = started.detector;
+      this.info = started.info;
+      this.model = started.model;
+    } else {
+      const detector = createDetector(detectorOptions);
+      this.detector = detector;
+      this.info = await detector.start();
+    }
     logger.info({ module: 'detect', provider: this.info.provider, attempts: this.info.attempts, model: this.info.model.path, labels: this.info.model.labels },
       `detector running on ${this.info.provider}`);
 
@@ -163,6 +188,7 @@ export class Agent {
         timers,
         agentVersion: this.options.agentVersion ?? 'dev',
         commands: this.commandHandlers(),
+        ...(updates ? { onModelManifest: (payload: Buffer) => this.updater?.offer(payload) } : {}),
         ...(source instanceof SyntheticSource
           ? {
               syntheticTruth: (seq: number) => source.groundTruth(seq)?.map((o) => ({ label: o.label, box: o.box })),
@@ -172,6 +198,7 @@ export class Agent {
       });
       await this.telemetry.open();
     }
+    if (store !== undefined) await this.startUpdater(store, detectorOptions, createDetector, clock, timers);
     this.pipeline = new Pipeline({
       source: this.source,
       detector: this.detector,
@@ -180,7 +207,7 @@ export class Agent {
       clock,
       timers,
       logger: logger.child({ module: 'pipeline' }),
-      listeners: combineListeners(logger.child({ module: 'pipeline' }), this.options.listeners, this.telemetry?.listeners()),
+      listeners: combineListeners(logger.child({ module: 'pipeline' }), this.options.listeners, this.telemetry?.listeners(), this.updater?.listeners()),
     });
     this.source.on('lost', (e) => {
       logger.error({ module: 'camera', reason: e.reason, restarts: e.restarts }, 'camera lost');
@@ -197,7 +224,13 @@ export class Agent {
       }, LOST_RETRY_MS);
     });
     this.source.on('restarted', () => this.telemetry?.setDegraded(undefined));
-    await this.telemetry?.start({ pipeline: this.pipeline, source: this.source, detector: this.info });
+    const model = this.model;
+    await this.telemetry?.start({
+      pipeline: this.pipeline,
+      source: this.source,
+      detector: this.info,
+      ...(model === undefined ? {} : { model: { name: model.name, version: model.version, sha256: model.sha256 } }),
+    });
     await this.pipeline.start();
     logger.info({ module: 'agent', camera: this.source.name, width: this.source.width, height: this.source.height }, 'agent started');
   }
@@ -208,6 +241,8 @@ export class Agent {
       if (this.lostRetry !== undefined) this.timers.clearTimeout(this.lostRetry);
       try {
         await this.pipeline?.stop();
+        // After the pipeline (no frame reaches a candidate model any more), before telemetry (its last messages go out).
+        await this.updater?.stop();
         await this.telemetry?.stop();
       } finally {
         try {
@@ -218,6 +253,49 @@ export class Agent {
       }
     })();
     return this.stopping;
+  }
+
+  /** Reads the trusted keys (a bad key file stops the start) and builds the updater; before the pipeline, which feeds it. */
+  private async startUpdater(store: ModelStore, detectorOptions: OnnxDetectorOptions, createDetector: (o: OnnxDetectorOptions) => OnnxDetector, clock: Clock, timers: Timers): Promise<void> {
+    const { config, logger } = this.options;
+    const { loadTrustedKeys } = await import('./update/trusted-keys.ts');
+    const { ModelUpdater } = await import('./update/model-updater.ts');
+    const trustedKeys = await loadTrustedKeys(config.update.trustedKeys, resolveFromRoot);
+    const updateLogger = logger.child({ module: 'update' });
+    if (trustedKeys.size === 0) updateLogger.info({}, 'update.trustedKeys is empty: every model manifest will be refused (UNKNOWN_KEY)');
+    this.updater = new ModelUpdater({
+      config: config.update,
+      deviceId: config.device.id,
+      store,
+      trustedKeys,
+      rules: config.rules,
+      detectorOptions,
+      createDetector,
+      running: () => {
+        const model = this.model;
+        const info = this.info;
+        if (model === undefined || info === undefined) throw new LookoutError('update', 'INTERNAL', 'no model is running');
+        return { model, info };
+      },
+      swap: (next) => {
+        const pipeline = this.pipeline;
+        if (pipeline === undefined) throw new LookoutError('update', 'INTERNAL', 'the pipeline is not running');
+        return pipeline.swapDetector(next);
+      },
+      adopt: (committed) => {
+        this.detector = committed.detector;
+        this.info = committed.info;
+        this.model = committed.model;
+        this.telemetry?.modelChanged(committed.info, { name: committed.model.name, version: committed.model.version, sha256: committed.model.sha256 });
+      },
+      publish: (payload) => {
+        this.telemetry?.publishUpdate(payload);
+      },
+      clock,
+      timers,
+      logger: updateLogger,
+    });
+    await this.updater.start();
   }
 
   /** What remote commands can do to this agent (beyond ping, get-config and capture-sample). */

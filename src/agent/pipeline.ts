@@ -73,6 +73,9 @@ export class Pipeline {
   readonly glassToGpio = new PercentileWindow(2048);
   readonly inference = new PercentileWindow(2048);
   private readonly deps: PipelineDeps;
+  private detector: Detector;
+  /** Seq of the last frame handed to a detector. */
+  private lastDispatched = -1;
   private ruleState: RuleState;
   private inFlight = false;
   private pending: Frame | undefined;
@@ -83,7 +86,25 @@ export class Pipeline {
 
   constructor(deps: PipelineDeps) {
     this.deps = deps;
+    this.detector = deps.detector;
     this.ruleState = createRuleState(deps.rules);
+  }
+
+  /** The detector the next frame goes to. */
+  get currentDetector(): Detector {
+    return this.detector;
+  }
+
+  /**
+   * Gives the next frame to `next` instead (a model update or its rollback). Synchronous, so it falls between
+   * two frames: a frame in flight finishes on the detector that has it; rule state, outputs and timers are
+   * not touched. Returns the detector replaced (still running: its owner stops it) and the seq of the last
+   * frame it was given.
+   */
+  swapDetector(next: Detector): { previous: Detector; lastSeq: number } {
+    const previous = this.detector;
+    this.detector = next;
+    return { previous, lastSeq: this.lastDispatched };
   }
 
   /** Desired state of every output as the rules last commanded it. */
@@ -191,7 +212,8 @@ export class Pipeline {
 
   /** detect() with its failure captured at once (a rejection must never wait unhandled while we work). */
   private detect(frame: Frame): Promise<{ ok: true; result: DetectResult } | { ok: false; error: unknown }> {
-    return this.deps.detector.detect(frame).then(
+    this.lastDispatched = frame.seq;
+    return this.detector.detect(frame).then(
       (result) => ({ ok: true as const, result }),
       (error: unknown) => ({ ok: false as const, error }),
     );

@@ -86,6 +86,8 @@ export async function run(argv: string[]): Promise<number> {
           `  dashboard: ${running.loginUrl}`,
           `  broker:    ${demo.brokerUrl} (subscribe to lookout/v1/# to watch)`,
           `  agents:    ${agents} simulated camera(s); Ctrl-C stops everything, outputs safe`,
+          '  the loop:  open a device and press "Night" (Simulated scene): its confidence drops, a retraining job',
+          '             starts (Models & jobs), the canary gate-1 gets the new model first, then the fleet',
           '',
         ].join('\n') + '\n');
       }

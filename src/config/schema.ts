@@ -10,6 +10,7 @@ import { cameraSchema } from './camera-schema.ts';
 import { linkConfigSchema } from '../agent/telemetry/link/schema.ts';
 import { statsIntervalSchema } from '../agent/telemetry/stats/schema.ts';
 import { samplesConfigSchema } from '../agent/telemetry/samples/schema.ts';
+import { updateConfigSchema } from '../agent/update/schema.ts';
 
 export const detectorSchema = z
   .strictObject({
@@ -74,6 +75,7 @@ export const configSchema = z
     stateDir: z.string().min(1).default('/var/lib/lookout').describe('Writable folder for the outbox and downloaded models'),
     mqtt: linkConfigSchema.optional().describe('The cloud MQTT broker; leave out to run without telemetry'),
     telemetry: telemetrySchema,
+    update: updateConfigSchema,
     timeZone: timeZoneSchema.optional().describe('IANA time zone for rule schedules; default: the system\'s'),
     log: logSchema,
   })
@@ -85,6 +87,10 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['rules', i, 'output'], message: `no output named "${rule.output}" in gpio.outputs` });
       }
     });
+    // Manifests arrive over MQTT: without a broker an enabled updater would wait for nothing.
+    if (config.update.enabled === true && config.mqtt === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['update', 'enabled'], message: 'model updates need the `mqtt` section' });
+    }
   });
 
 export type Config = z.infer<typeof configSchema>;

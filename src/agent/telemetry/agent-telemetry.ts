@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { basename, extname, join } from 'node:path';
 import type { Logger } from '../../log.ts';
 import type { Config } from '../../config/schema.ts';
-import { deviceTopic, type EventPayload, type ModelRef, type StatePayload } from '../../protocol/index.ts';
+import { deviceTopic, groupModelTopic, updateSchema, type EventPayload, type ModelRef, type StatePayload, type UpdatePayload } from '../../protocol/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Timers } from '../../util/timers.ts';
 import type { FrameSource } from '../camera/frame-source.ts';
@@ -33,6 +33,8 @@ export interface AgentTelemetryDeps {
   /** The synthetic camera's ground truth of a frame, where the camera is synthetic. */
   readonly syntheticTruth?: (seq: number) => readonly SyntheticTruthBox[] | undefined;
   readonly domain?: () => Readonly<Record<string, string>> | undefined;
+  /** Messages on the group's model topic (`lookout/v1/group/{group}/model`); subscribed only when given. */
+  readonly onModelManifest?: (payload: Buffer) => void;
 }
 
 /** What the running agent lends telemetry once it has started. */
@@ -40,6 +42,8 @@ export interface RunningParts {
   readonly pipeline: Pipeline;
   readonly source: FrameSource;
   readonly detector: DetectorInfo;
+  /** The running model as status and stats name it; default: from the detector's file name and metadata. */
+  readonly model?: ModelRef;
 }
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
@@ -68,6 +72,8 @@ export class AgentTelemetry {
   private stats: StatsCollector | undefined;
   private sampler: Sampler | undefined;
   private parts: RunningParts | undefined;
+  private model: ModelRef = { name: 'unknown', version: 0 };
+  private provider = 'unknown';
   private readonly priorities: ReadonlyMap<string, Priority>;
 
   constructor(deps: AgentTelemetryDeps) {
@@ -92,7 +98,9 @@ export class AgentTelemetry {
     if (outbox === undefined) throw new Error('AgentTelemetry.open() must run first');
     this.parts = parts;
     const deviceId = config.device.id;
-    const model = modelRef(parts.detector);
+    this.model = parts.model ?? modelRef(parts.detector);
+    this.provider = parts.detector.provider;
+    const onModelManifest = this.deps.onModelManifest;
     this.link = new TelemetryLink({
       config: config.mqtt,
       deviceId,
@@ -100,10 +108,13 @@ export class AgentTelemetry {
       status: () => ({
         group: config.device.group,
         agentVersion: this.deps.agentVersion,
-        model,
-        provider: parts.detector.provider,
+        model: this.model,
+        provider: this.provider,
         camera: { backend: config.camera.source, ok: true },
       }),
+      ...(onModelManifest === undefined
+        ? {}
+        : { subscriptions: [{ topic: groupModelTopic(config.device.group), purpose: 'model manifests', onMessage: onModelManifest }] }),
       commands: {
         ping: () => ({ pong: true, ts: clock.wallMs() }),
         'get-config': () => redactedConfig(config),
@@ -123,7 +134,7 @@ export class AgentTelemetry {
       logger: logger.child({ module: 'stats' }),
       pipeline: () => parts.pipeline.counters,
       source: () => parts.source.stats,
-      detector: () => ({ provider: parts.detector.provider, model }),
+      detector: () => ({ provider: this.provider, model: this.model }),
       outbox: () => outbox.stats,
       labels: parts.detector.model.labels,
     });
@@ -131,7 +142,7 @@ export class AgentTelemetry {
       deviceId,
       config: config.telemetry.samples,
       clock,
-      model: () => model,
+      model: () => this.model,
       publish: (_payload, json) => {
         this.enqueue('sample', 'samples', json);
       },
@@ -171,6 +182,23 @@ export class AgentTelemetry {
       outputs: { ...parts.pipeline.outputs },
     };
     this.link.publishState(state);
+  }
+
+  /** A model update was committed: status (republished now), stats and samples name the new model. */
+  modelChanged(detector: DetectorInfo, model: ModelRef): void {
+    this.model = model;
+    this.provider = detector.provider;
+    this.link?.refreshStatus();
+  }
+
+  /** A model update's progress, on `lookout/v1/dev/{id}/update` (through the outbox, like events). */
+  publishUpdate(payload: UpdatePayload): void {
+    const checked = updateSchema.safeParse(payload);
+    if (!checked.success) {
+      this.deps.logger.error({ err: checked.error.issues[0]?.message, path: checked.error.issues[0]?.path.join('.') }, 'update message does not match its schema; not sent');
+      return;
+    }
+    this.enqueue('event', 'update', JSON.stringify(checked.data));
   }
 
   setDegraded(reason: string | undefined): void {
@@ -215,7 +243,7 @@ export class AgentTelemetry {
     this.publishState();
   }
 
-  private enqueue(priority: Priority, channel: 'events' | 'stats' | 'samples', json: string): void {
+  private enqueue(priority: Priority, channel: 'events' | 'stats' | 'samples' | 'update', json: string): void {
     this.outbox?.enqueue(priority, deviceTopic(this.deps.config.device.id, channel), this.encoder.encode(json));
   }
 }

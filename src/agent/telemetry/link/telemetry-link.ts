@@ -22,6 +22,14 @@ import { LinkSession } from './session.ts';
 import { statusMessage, willMessage, type LinkState, type StatusDetails } from './status.ts';
 import type { LinkConfig } from './schema.ts';
 
+/** A topic the link subscribes to for someone else (the group's model manifest), exact (no wildcards). */
+export interface LinkSubscription {
+  readonly topic: string;
+  /** What the subscription is for, in the warning when the broker refuses it. */
+  readonly purpose: string;
+  onMessage(payload: Buffer): void;
+}
+
 export interface TelemetryLinkDeps {
   readonly config: LinkConfig;
   readonly deviceId: string;
@@ -29,6 +37,7 @@ export interface TelemetryLinkDeps {
   /** Versions, model, provider for the retained status; called on every (re)connection. */
   readonly status: () => StatusDetails;
   readonly commands?: CommandHandlers;
+  readonly subscriptions?: readonly LinkSubscription[];
   /** What Home Assistant discovery announces; used when `config.homeassistant.discoveryPrefix` is set. */
   readonly discovery?: () => DiscoveryDevice;
   readonly logger?: Logger;
@@ -178,6 +187,11 @@ export class TelemetryLink {
     if (this.session?.open) this.session.publish(this.topics.state, this.lastState, { retain: true });
   }
 
+  /** Publishes the retained status again: what `deps.status()` returns has changed (a new model). */
+  refreshStatus(): void {
+    this.publishStatus();
+  }
+
   /** Publishes Home Assistant discovery again (after the rules changed, say). */
   refreshDiscovery(): void {
     if (this.session?.open) this.publishDiscovery(this.session);
@@ -194,6 +208,12 @@ export class TelemetryLink {
     session.subscribe(filters, (error) => {
       if (error) this.errors?.warn({ filters, err: error.message }, 'MQTT subscribe failed: commands will not arrive');
     });
+    // A SUBSCRIBE of their own: a broker's ACL refusing one of these must not read as commands being refused.
+    for (const sub of this.deps.subscriptions ?? []) {
+      session.subscribe([sub.topic], (error) => {
+        if (error) this.errors?.warn({ topic: sub.topic, err: error.message }, `MQTT subscribe failed: ${sub.purpose} will not arrive`);
+      });
+    }
     this.publishStatus();
     if (this.lastState) session.publish(this.topics.state, this.lastState, { retain: true });
     this.publishDiscovery(session);
@@ -249,6 +269,15 @@ export class TelemetryLink {
   private message(topic: string, payload: Buffer, packet: IPublishPacket): void {
     if (topic === this.topics.cmd) {
       this.command(payload, packet);
+      return;
+    }
+    const sub = this.deps.subscriptions?.find((s) => s.topic === topic);
+    if (sub !== undefined) {
+      try {
+        sub.onMessage(payload);
+      } catch (e) {
+        this.errors?.warn({ topic, err: errorMessage(e) }, 'subscription handler threw');
+      }
       return;
     }
     const ha = this.deps.config.homeassistant;
