@@ -9,10 +9,12 @@ import type { TestContext } from 'node:test';
 import sharp from 'sharp';
 import { createDashboard, type Dashboard, type DashboardDeps } from '../../src/cloud/dashboard/index.ts';
 import type { LiveFeed } from '../../src/cloud/live/live-feed.ts';
+import { retrainRoutes } from '../../src/cloud/retrain/routes.ts';
 import { FsBlobStore } from '../../src/cloud/store/fs-blob-store.ts';
 import { SqliteStore } from '../../src/cloud/store/sqlite-store.ts';
 import type { SampleMeta } from '../../src/cloud/store/store.ts';
-import type { EventPayload, StatsPayload, StatusPayload } from '../../src/protocol/index.ts';
+import { silentLogger } from '../../src/log.ts';
+import type { EventPayload, StatsPayload, StatusPayload, UpdatePayload } from '../../src/protocol/index.ts';
 
 export const TOKEN = 'correct-horse-battery-staple';
 export const T0 = Date.UTC(2026, 0, 1, 12);
@@ -48,6 +50,10 @@ export function event(deviceId: string, id: string, ts: number, extra: Partial<E
   };
 }
 
+export function update(deviceId: string, ts: number, extra: Partial<UpdatePayload> = {}): UpdatePayload {
+  return { v: 1, deviceId, ts, name: 'det', version: 4, state: 'committed', ...extra };
+}
+
 export function sampleMeta(deviceId: string, id: string, ts: number): SampleMeta {
   return { v: 1, deviceId, id, ts, reason: 'rule', width: 64, height: 48, predictions: [], model: { name: 'det', version: 3 } };
 }
@@ -66,8 +72,13 @@ export interface Running {
   readonly url: string;
 }
 
+/**
+ * A dashboard as the cloud service composes it (src/cloud/service.ts): the closed loop's routes are always
+ * there, here with retraining off and no publisher unless `deps.routes` says otherwise.
+ */
 export async function startDashboard(t: TestContext, deps: Partial<DashboardDeps> & Pick<DashboardDeps, 'store'>): Promise<Running> {
-  const dashboard = createDashboard({ live: quietFeed, token: TOKEN, staleAfterMs: 30_000, ...deps });
+  const routes = retrainRoutes({ store: deps.store, logger: silentLogger, retrain: () => undefined, publisher: () => undefined });
+  const dashboard = createDashboard({ live: quietFeed, token: TOKEN, staleAfterMs: 30_000, routes, ...deps });
   const url = await dashboard.listen(0, '127.0.0.1');
   t.after(() => dashboard.close());
   return { dashboard, url };

@@ -21,8 +21,21 @@ export function setServerNow(now) {
   skew = now - Date.now();
 }
 
-export async function getJson(path) {
-  const res = await fetch(path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+export function getJson(path) {
+  return request(path, { headers: { Accept: 'application/json' } });
+}
+
+/** A POST with a JSON body; the answer's JSON (202's `{job}`, `{sent}`), or an ApiError with its status and code. */
+export function postJson(path, body) {
+  return request(path, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
+}
+
+async function request(path, init) {
+  const res = await fetch(path, { ...init, credentials: 'same-origin' });
   // To the second (RFC 9110, 6.6.1), good enough for ages until a fleet snapshot gives the exact clock.
   const date = Date.parse(res.headers.get('date') ?? '');
   if (Number.isFinite(date) && Math.abs(date - Date.now() - skew) > 1500) skew = date - Date.now();

@@ -6,6 +6,8 @@ import { $, clear, el, setText, show } from './dom.js';
 import { ago, celsius, clock, detections, fixed, integer, millis, modelName, NONE } from './format.js';
 import { livenessBadge } from './fleet-view.js';
 import { LineChart } from './line-chart.js';
+import { updateBadge } from './loop-format.js';
+import { SceneBox } from './scene-box.js';
 
 const MAX_POINTS = 300;
 const MAX_EVENTS = 50;
@@ -49,6 +51,7 @@ export class DeviceView {
       series: [{ label: 'inference p95' }, { label: 'glass→GPIO p95' }], maxPoints: MAX_POINTS, name: 'latency',
     });
     this.events = $('#events-table tbody', root);
+    this.scene = new SceneBox($('#scene-box', root));
     this.eventIds = new Set();
     this.id = undefined;
     this.stream = undefined;
@@ -60,6 +63,10 @@ export class DeviceView {
     return $(`.device-head [data-field="${name}"]`, this.root);
   }
 
+  updateBadge() {
+    return this.field('update').firstElementChild;
+  }
+
   show(id) {
     this.hide();
     this.id = id;
@@ -67,6 +74,8 @@ export class DeviceView {
     setText($('#device-title', this.root), id);
     for (const name of ['state', 'model', 'provider', 'agent', 'fps', 'g2g', 'cpu', 'outbox', 'last-seen']) setText(this.field(name), NONE);
     livenessBadge(this.field('liveness'), null);
+    updateBadge(this.updateBadge(), null);
+    this.scene.show(id);
     show($('#device-error', this.root), false);
     this.fps.setPoints([]);
     this.latency.setPoints([]);
@@ -99,6 +108,7 @@ export class DeviceView {
 
   hide() {
     show(this.root, false);
+    this.scene.hide();
     this.stream?.close();
     this.stream = undefined;
     for (const timer of this.timers) clearInterval(timer);
@@ -120,6 +130,7 @@ export class DeviceView {
       livenessBadge(this.field('liveness'), d.liveness);
       setText(this.field('state'), d.state ?? NONE);
       setText(this.field('model'), modelName(d.modelName, d.modelVersion));
+      updateBadge(this.updateBadge(), d.update);
       setText(this.field('provider'), d.provider ?? NONE);
       setText(this.field('agent'), d.agentVersion ?? NONE);
       setText(this.field('fps'), fixed(d.lastFps, 1));

@@ -3,13 +3,14 @@
 import { getJson, openStream, serverNow, setServerNow } from './api.js';
 import { $, el, setText, show } from './dom.js';
 import { ago, celsius, fixed, integer, millis, modelName, NONE } from './format.js';
+import { updateBadge } from './loop-format.js';
 
 const LIVENESS = ['online', 'degraded', 'stale', 'offline'];
 /** The server pushes the first page of the fleet (its default page size). */
 const PAGE = 200;
 const INGEST_POLL_MS = 5000;
 
-const FIELDS = ['device', 'group', 'liveness', 'model', 'provider', 'fps', 'g2g', 'cpu', 'outbox', 'last-seen'];
+const FIELDS = ['device', 'group', 'liveness', 'model', 'update', 'provider', 'fps', 'g2g', 'cpu', 'outbox', 'last-seen'];
 const NUMERIC = new Set(['fps', 'g2g', 'cpu', 'outbox']);
 
 export function deviceHref(id) {
@@ -73,6 +74,7 @@ export class FleetView {
     const cells = Object.fromEntries(FIELDS.map((f) => [f, el('td', { 'data-field': f, class: NUMERIC.has(f) ? 'num' : null })]));
     cells.device.append(el('a', { href: deviceHref(id) }, id));
     cells.liveness.append(el('span', { class: 'badge' }));
+    cells.update.append(el('span'));
     const tr = el('tr', { 'data-device': id, class: 'clickable' }, ...FIELDS.map((f) => cells[f]));
     tr.addEventListener('click', (e) => {
       if (!(e.target instanceof HTMLAnchorElement)) location.assign(deviceHref(id));
@@ -87,6 +89,7 @@ export class FleetView {
     setText(c.group, d.group ?? NONE);
     livenessBadge(c.liveness.firstChild, d.liveness);
     setText(c.model, modelName(d.modelName, d.modelVersion));
+    updateBadge(c.update.firstChild, d.update);
     setText(c.provider, d.provider ?? NONE);
     setText(c.fps, fixed(d.lastFps, 1));
     setText(c.g2g, millis(d.lastGlassToGpioP95Ms));

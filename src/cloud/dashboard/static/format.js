@@ -40,6 +40,12 @@ export function clock(ts) {
   return d.toDateString() === new Date().toDateString() ? time : `${d.toLocaleDateString()} ${time}`;
 }
 
+/** "14:05": a time of day to the minute (a moment ahead, such as when a check becomes possible). */
+export function hhmm(ts) {
+  if (missing(ts)) return NONE;
+  return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+}
+
 export function duration(ms) {
   if (missing(ms)) return NONE;
   const s = Math.round(ms / 1000);

@@ -1,8 +1,11 @@
-// Models and retraining jobs; a click on a job shows its log.
+// The closed loop's view: fleets (drift checks, rollouts, "Retrain now"), models and retraining jobs; a click on a
+// job shows what it was about, its gate figures, its rollout and its log.
 
 import { getJson } from './api.js';
 import { $, el, setText, show } from './dom.js';
+import { FleetsPanel } from './fleets-panel.js';
 import { bytes, clock, duration, NONE } from './format.js';
+import { gateCell, jobFacts, jobParts, rolloutCell } from './job-detail.js';
 
 const POLL_MS = 10_000;
 
@@ -16,6 +19,8 @@ export class ModelsView {
     this.root = root;
     this.timer = undefined;
     this.selectedJob = undefined;
+    this.jobs = new Map();
+    this.fleets = new FleetsPanel($('#fleets-panel', root), () => this.refreshJobs());
   }
 
   show() {
@@ -31,7 +36,12 @@ export class ModelsView {
   }
 
   refresh() {
+    this.fleets.refresh();
     getJson('/api/v1/models').then(({ models }) => this.renderModels(models), () => undefined);
+    this.refreshJobs();
+  }
+
+  refreshJobs() {
     getJson('/api/v1/jobs').then(({ jobs }) => this.renderJobs(jobs), () => undefined);
     if (this.selectedJob !== undefined) this.showLog(this.selectedJob);
   }
@@ -51,22 +61,35 @@ export class ModelsView {
 
   renderJobs(jobs) {
     const body = $('#jobs-table tbody', this.root);
+    this.jobs = new Map(jobs.map((j) => [j.id, j]));
     body.replaceChildren(...jobs.map((j) => {
+      const parts = jobParts(j);
       const tr = el('tr', { 'data-job': j.id, class: j.id === this.selectedJob ? 'clickable selected' : 'clickable' },
         el('td', {}, el('button', { type: 'button', class: 'link' }, j.id)),
         el('td', {}, j.kind),
-        el('td', {}, el('span', { class: `badge badge-job-${j.status}` }, j.status)),
+        el('td', { 'data-field': 'group' }, parts.group ?? NONE),
+        el('td', { 'data-field': 'status' }, el('span', { class: `badge badge-job-${j.status}` }, j.status)),
+        el('td', { 'data-field': 'gate' }, gateCell(parts.gate)),
+        el('td', { 'data-field': 'rollout' }, rolloutCell(parts.rollout)),
         el('td', {}, clock(j.createdAt)),
         el('td', {}, j.startedAt === null ? NONE : duration((j.finishedAt ?? Date.now()) - j.startedAt)),
         el('td', { class: 'wrap' }, j.error ?? ''));
       tr.addEventListener('click', () => {
         this.selectedJob = j.id;
         for (const other of body.rows) other.classList.toggle('selected', other === tr);
+        this.showDetail(j.id);
         this.showLog(j.id);
       });
       return tr;
     }));
     show($('#jobs-empty', this.root), jobs.length === 0);
+    if (this.selectedJob !== undefined) this.showDetail(this.selectedJob);
+  }
+
+  /** From the job record of the last listing; the log panel shows it once the log has loaded. */
+  showDetail(id) {
+    const job = this.jobs.get(id);
+    $('#job-detail', this.root).replaceChildren(...(job === undefined ? [] : jobFacts(job)));
   }
 
   showLog(id) {
