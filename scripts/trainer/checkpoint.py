@@ -16,8 +16,10 @@ def save_checkpoint(path: Path, model: Detector, names: list[str], imgsz: tuple[
     state = {k: v.detach().clone().float() if v.is_floating_point() else v.detach().clone()
              for k, v in model.state_dict().items()}
     tmp = path.with_suffix(path.suffix + ".tmp")
+    # `fused`: BatchNorm is folded into the convolutions (a model fine-tuned from ONNX); the loader must fuse the
+    # architecture before loading these weights.
     torch.save({"format": FORMAT, "arch": model.cfg.to_dict(), "names": list(names), "imgsz": list(imgsz),
-                "model": state, **extra}, tmp)
+                "fused": model.fused, "model": state, **extra}, tmp)
     tmp.replace(path)
 
 
@@ -36,6 +38,8 @@ def load_checkpoint(path: str | Path) -> tuple[Detector, dict]:
     if not isinstance(names, list) or len(names) != cfg.nc:
         raise TrainerError("CHECKPOINT_INVALID", "checkpoint names do not match its class count", str(path))
     model = Detector(cfg)
+    if ckpt.get("fused", False) is True:
+        model.fuse()
     try:
         model.load_state_dict(ckpt["model"])
     except RuntimeError as e:

@@ -26,7 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--epochs", type=int, default=30)
     t.add_argument("--batch", type=int, default=16)
     t.add_argument("--lr", type=float, default=None, help="peak AdamW learning rate (default 0.002; 0.0005 with --init)")
-    t.add_argument("--init", default=None, help="checkpoint to fine-tune (its classes must equal the data set's)")
+    t.add_argument("--init", default=None, help="model to fine-tune: a checkpoint (.pt) or an ONNX file this trainer exported (.onnx, float "
+                   "or int8 QDQ; rebuilt with BatchNorm folded); its classes must equal the data set's")
     t.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--time-limit", type=float, default=None, help="minutes: fewer epochs if they would not fit")

@@ -155,6 +155,8 @@ def export_checkpoint(weights: str, out: str, calib: str | None = None, calib_im
             f"classes: {', '.join(ckpt['names'])}")
     summary = {k: recipe.get(k) for k in ("arch", "params", "gflops", "optimizer", "schedule", "loss", "assigner", "augment")}
     summary["args"] = {k: v for k, v in recipe.get("args", {}).items() if k not in ("out",)}
+    if "init" in recipe:  # fine-tuned: which model it started from
+        summary["init"] = recipe["init"]
     summary["epoch"] = ckpt.get("epoch")
     summary["val"] = {k: metrics.get(k) for k in ("map50", "map50_95")}
     return export_model(model, list(ckpt["names"]), hw, out, frames, calib_method, version,

@@ -164,10 +164,15 @@ class Detector(nn.Module):
         return self.head.decode(outs, self.export_hw)
 
     def fuse(self) -> "Detector":
+        """Folds every BatchNorm into its convolution (export; ONNX fine-tuning). Idempotent."""
         for m in self.modules():
             if isinstance(m, ConvBNReLU):
                 m.fuse()
         return self
+
+    @property
+    def fused(self) -> bool:
+        return all(m.bn is None for m in self.modules() if isinstance(m, ConvBNReLU))
 
     def init_biases(self, hw: tuple[int, int]) -> None:
         self.head.init_biases(hw)

@@ -30,7 +30,8 @@ def _constants_to_initializers(graph: onnx.GraphProto) -> None:
     graph.node.extend(keep)
 
 
-def _quantize(x: np.ndarray, scale: np.ndarray, zp: np.ndarray, axis: int) -> np.ndarray:
+def quantize_array(x: np.ndarray, scale: np.ndarray, zp: np.ndarray, axis: int) -> np.ndarray:
+    """QuantizeLinear on a constant: scalar or per-axis (1-D) scale and zero point."""
     if scale.ndim == 1 and x.ndim > 1:
         shape = [1] * x.ndim
         shape[axis] = -1
@@ -58,7 +59,7 @@ def fold_weight_quantization(model: onnx.ModelProto) -> int:
                 scale = numpy_helper.to_array(inits[node.input[1]])
                 zp = numpy_helper.to_array(inits[node.input[2]])
                 axis = next((a.i for a in node.attribute if a.name == "axis"), 1)
-                q = _quantize(x, scale, zp, axis)
+                q = quantize_array(x, scale, zp, axis)
                 name = node.input[0] + "_quantized"
                 g.initializer.append(numpy_helper.from_array(q, name))
                 replace[node.output[0]] = name

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from .errors import TrainerError
 from .evaluate import evaluate_model
 from .loss import detection_loss
 from .model import Detector, count_flops, count_params
+from .onnx_init import load_onnx_init
 from .optim import ModelEMA, Schedule, make_optimizer
 from .progress import Progress, fmt_duration
 
@@ -53,21 +55,40 @@ def _fitness(m: dict) -> float:
     return 0.1 * m["map50"] + 0.9 * m["map50_95"]
 
 
-def _build_model(args: TrainArgs, spec: DataSpec) -> tuple[Detector, tuple[int, int], float]:
-    """-> (model, input size (H, W), peak learning rate). Fine-tuning keeps the checkpoint's classes."""
+def _load_init(path: str, threads: int) -> tuple[Detector, list[str], list[int], dict]:
+    """-> (model, its class names, its input size, the `init` record of train.json)."""
+    if path.lower().endswith(".onnx"):
+        model, src = load_onnx_init(path, threads=threads)
+        info = {k: v for k, v in src.items() if k not in ("names", "imgsz", "arch")}
+        check = info["rebuild_check"]
+        checked = (f"rebuild equals onnxruntime's run of {check['against']} within {check['max_scaled_diff']:.1e}"
+                   if check else "rebuild not checked (no node)")
+        print(f"init: {path}: {src['quantization']} ONNX, {model.cfg.name}, BatchNorm folded, {info['tensors']} weight tensors "
+              f"({info['dequantized']} dequantised); {checked}", file=sys.stderr, flush=True)
+        return model, src["names"], src["imgsz"], info
+    model, ckpt = load_checkpoint(path)
+    info = {"path": path, "kind": "pt", "quantization": "float32", "fused": model.fused, "params": count_params(model),
+            "source": {"epoch": ckpt.get("epoch"), "dataset": ckpt.get("dataset")}}
+    print(f"init: {path}: checkpoint of epoch {ckpt.get('epoch')}, {model.cfg.name}"
+          f"{', BatchNorm folded' if model.fused else ''}", file=sys.stderr, flush=True)
+    return model, list(ckpt["names"]), list(ckpt["imgsz"]), info
+
+
+def _build_model(args: TrainArgs, spec: DataSpec, threads: int) -> tuple[Detector, tuple[int, int], float, dict | None]:
+    """-> (model, input size (H, W), peak learning rate, the init record). Fine-tuning keeps the model's classes."""
     if args.init:
-        model, ckpt = load_checkpoint(args.init)
-        if list(ckpt["names"]) != spec.names:
+        model, names, imgsz, info = _load_init(args.init, threads)
+        if names != spec.names:
             raise TrainerError("NAMES_MISMATCH",
-                               f"the checkpoint's classes {ckpt['names']} differ from the data set's {spec.names}; "
+                               f"the model's classes {names} differ from the data set's {spec.names}; "
                                "fine-tuning keeps the model's classes, so the data set must use the same names in the same order",
                                f"{spec.yaml_path}: names")
-        hw = parse_imgsz(args.imgsz if args.imgsz is not None else ckpt["imgsz"])
-        return model, hw, args.lr if args.lr is not None else LR_FINETUNE
+        hw = parse_imgsz(args.imgsz if args.imgsz is not None else imgsz)
+        return model, hw, args.lr if args.lr is not None else LR_FINETUNE, info
     hw = parse_imgsz(args.imgsz if args.imgsz is not None else 256)
     model = Detector(arch_from_name(args.arch, spec.nc, args.width))
     model.init_biases(hw)
-    return model, hw, args.lr if args.lr is not None else LR_SCRATCH
+    return model, hw, args.lr if args.lr is not None else LR_SCRATCH, None
 
 
 class _EpochRunner:
@@ -128,7 +149,7 @@ def train(args: TrainArgs) -> dict:
     if args.epochs < 1 or args.batch < 2:
         raise TrainerError("ARG_INVALID", "epochs must be >= 1 and batch >= 2", "--epochs/--batch")
     spec = load_data_yaml(args.data)
-    model, hw, lr = _build_model(args, spec)
+    model, hw, lr, init = _build_model(args, spec, threads)
     # NHWC: oneDNN's convolutions (forward and backward) run about 20% faster on CPU than NCHW (measured here).
     model = model.to(memory_format=torch.channels_last)
     out = Path(args.out)
@@ -149,9 +170,11 @@ def train(args: TrainArgs) -> dict:
               "augment": asdict(aug), "optimizer": "AdamW", "schedule": sched.describe(), "ema": True,
               "loss": "BCE(task-aligned targets) x0.5 + CIoU x7.5 + DFL x1.5",
               "assigner": "TAL top-10, alpha 0.5, beta 6, centre cell always a candidate"}
+    if init is not None:
+        recipe["init"] = {k: init.get(k) for k in ("path", "kind", "quantization", "fused")}
     dataset = {"yaml": str(spec.yaml_path), "names": spec.names, "train": train_data.summary(), "val": val_data.summary()}
     report: dict = {"command": "train", "recipe": recipe, "dataset": dataset, "imgsz": list(hw), "names": spec.names,
-                    "init": args.init, "epochs": [], "torch": torch.__version__, "python": platform.python_version()}
+                    "init": init, "epochs": [], "torch": torch.__version__, "python": platform.python_version()}
     best_fit = -1.0
     eval_s = 0.0
     epoch = 0

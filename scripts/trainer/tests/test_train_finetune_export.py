@@ -62,7 +62,8 @@ class TrainFinetuneExport(unittest.TestCase):
     def test_fine_tuning_starts_from_the_checkpoint_and_keeps_its_names(self) -> None:
         self.assertEqual(self.tune.returncode, 0, self.tune.stderr)
         rep = json.loads((self.root / "tuned" / "train.json").read_text())
-        self.assertTrue(rep["init"].endswith("scratch/best.pt"))
+        self.assertTrue(rep["init"]["path"].endswith("scratch/best.pt"))
+        self.assertEqual((rep["init"]["kind"], rep["init"]["fused"]), ("pt", False))
         self.assertEqual(rep["imgsz"], [H, W])  # taken from the checkpoint
         start, _ = load_checkpoint(self.root / "scratch" / "best.pt")
         tuned, ckpt = load_checkpoint(self.root / "tuned" / "best.pt")
