@@ -44,7 +44,7 @@ export function demoRetrain(keyFile: string, originalData: string): CloudConfigI
       canaryGroup: 'demo-canary',
       drift: { windowS: 30, baselineS: 30, minDetections: 30, confidenceDrop: 0.1, minRateRatio: 0.5, cooldownS: 120 },
       labeller: { kind: 'synthetic-truth' },
-      training: { samplesWindowS: 120, minSamples: 80, maxSamples: 400, epochs: 4, threads: 1, calibImages: 50 },
+      training: { samplesWindowS: 120, minSamples: 150, maxSamples: 400, originalShare: 0.5, epochs: 6, lr: 0.0005, threads: 1, calibImages: 50 },
       gate: { minGain: 0.02, maxOriginalLoss: 0.05, originalData },
       rollout: { probationS: 30 },
     }],

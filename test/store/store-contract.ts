@@ -166,10 +166,11 @@ export function storeContract(name: string, harness: StoreHarness): void {
     await store.insertSample(sample('a', 's1', T0), JPEG, T0);
     await store.insertSample(sample('a', 's2', T0 + 1000), JPEG, T0);
     await store.insertSample(sample('b', 's3', T0 + 2000), JPEG, T0);
-    const ids = async (o: { group?: string; since?: number }) => (await store.listSamples({ limit: 10, ...o })).map((s) => s.meta.id);
+    const ids = async (o: { group?: string; since?: number; before?: number }) => (await store.listSamples({ limit: 10, ...o })).map((s) => s.meta.id);
     assert.deepEqual(await ids({ group: 'yard' }), ['s2', 's1']);
     assert.deepEqual(await ids({ group: 'yard', since: T0 + 1 }), ['s2']);
     assert.deepEqual(await ids({ since: T0 + 1000 }), ['s3', 's2']);
+    assert.deepEqual(await ids({ before: T0 + 2000 }), ['s2', 's1']);
   });
 
   withStore('liveness changes exactly at the thresholds', async (store) => {

@@ -15,6 +15,8 @@ export interface BuiltDataset {
   readonly dataYaml: string;
   readonly train: number;
   readonly val: number;
+  /** Of `train`, samples from before the drift. */
+  readonly original: number;
   /** Samples the labeller had no labels for. */
   readonly unlabelled: number;
   /** Boxes with a class the model does not know (left out, counted). */
@@ -29,7 +31,10 @@ export function isHeldOut(sample: StoredSample, share: number): boolean {
 
 export async function buildDataset(options: {
   readonly store: Store;
+  /** Samples of the scene as it is now: split into train and held-out. */
   readonly samples: readonly StoredSample[];
+  /** Samples of the scene as it was: training only (the held-out part judges the new scene). */
+  readonly original?: readonly StoredSample[];
   readonly labeller: Labeller;
   /** The model's class names, in class-id order. */
   readonly names: readonly string[];
@@ -46,7 +51,9 @@ export async function buildDataset(options: {
   let val = 0;
   let unlabelled = 0;
   let unknownClassBoxes = 0;
-  for (const sample of options.samples) {
+  let originals = 0;
+  const all = [...options.samples.map((s) => ({ s, fresh: true })), ...(options.original ?? []).map((s) => ({ s, fresh: false }))];
+  for (const { s: sample, fresh } of all) {
     const { deviceId, id, width, height } = sample.meta;
     let bytes: Uint8Array | undefined;
     const jpeg = async (): Promise<Uint8Array> => {
@@ -71,14 +78,15 @@ export async function buildDataset(options: {
       const b = yoloBoxFromPixels(classId, l.box, width, height);
       if (b.w > 0 && b.h > 0) boxes.push(b);
     }
-    const split = isHeldOut(sample, options.heldOut) ? 'val' : 'train';
+    const split = fresh && isHeldOut(sample, options.heldOut) ? 'val' : 'train';
     const name = `${deviceId}_${id}`;
     await writeFile(join(dir, 'images', split, `${name}.jpg`), await jpeg());
     await writeYoloLabels(join(dir, 'labels', split, `${name}.txt`), boxes);
     if (split === 'val') val++;
     else train++;
+    if (!fresh) originals++;
   }
   const dataYaml = join(dir, 'data.yaml');
   await writeFile(dataYaml, formatDataYaml(dir, names));
-  return { dataYaml, train, val, unlabelled, unknownClassBoxes, labelSource: labeller.source };
+  return { dataYaml, train, val, original: originals, unlabelled, unknownClassBoxes, labelSource: labeller.source };
 }

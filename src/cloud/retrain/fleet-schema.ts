@@ -28,8 +28,10 @@ export const fleetSchema = z.strictObject({
   labeller: labellerSchema.prefault({ kind: 'synthetic-truth' }),
   training: z
     .strictObject({
-      samplesWindowS: z.number().positive().default(1800).describe('Samples taken in this many seconds before the job go into its data set'),
-      minSamples: z.number().int().min(2).default(100).describe('Fewer labelled samples than this: the job fails and waits for the next cooldown'),
+      samplesWindowS: z.number().positive().default(1800).describe('How far before the drift the job looks for samples of the scene as it was (the original-share part)'),
+      minSamples: z.number().int().min(2).default(100).describe('Samples from after the drift the job waits for before training'),
+      collectTimeoutS: z.number().positive().default(1800).describe('Longest the job waits for minSamples; then it fails and the fleet waits for its cooldown'),
+      originalShare: z.number().min(0).max(0.9).default(0.4).describe('Share of the training set taken from before the drift, so the model keeps what it knew'),
       maxSamples: z.number().int().min(2).default(1000).describe('At most this many samples, newest first'),
       heldOut: z.number().min(0.05).max(0.5).default(0.2).describe('Share of the samples kept out of training for the gate'),
       epochs: z.number().int().min(1).default(6),

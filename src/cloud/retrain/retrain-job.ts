@@ -37,7 +37,13 @@ export interface RetrainJobDeps {
   readonly trainerCommand: readonly string[];
   readonly trainerCwd: string;
   readonly now: () => number;
+  /** Where the drift began (the start of the window that showed it): samples after it are the new scene. */
+  readonly driftFrom: number;
+  /** Waits between looks for more samples (tests shorten it). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+const COLLECT_POLL_MS = 3000;
 
 export type RetrainOutcome =
   | { readonly status: 'succeeded'; readonly model: ModelRecord; readonly gate: GateFigures; readonly dataset: BuiltDataset }
@@ -58,16 +64,30 @@ export async function runRetrainJob(jobId: string, deps: RetrainJobDeps): Promis
   };
   let dataset: BuiltDataset | undefined;
   try {
-    const since = deps.now() - fleet.training.samplesWindowS * 1000;
-    const samples: StoredSample[] = (await Promise.all(fleetGroups(fleet).map((group) => store.listSamples({ group, since, limit: fleet.training.maxSamples }))))
-      .flat()
-      .sort((a, b) => b.meta.ts - a.meta.ts)
-      .slice(0, fleet.training.maxSamples);
-    await log(`${samples.length} samples from groups ${fleetGroups(fleet).join(', ')} since ${new Date(since).toISOString()}`);
-    dataset = await buildDataset({ store, samples, labeller: deps.labeller, names: current.labels, dir: join(deps.workDir, 'data'), heldOut: fleet.training.heldOut });
-    await log(`data set: ${dataset.train} train + ${dataset.val} held out, labels from ${dataset.labelSource}; ${dataset.unlabelled} without labels, ${dataset.unknownClassBoxes} boxes of unknown classes left out`);
-    if (dataset.train + dataset.val < fleet.training.minSamples || dataset.val === 0 || dataset.train === 0) {
-      return { status: 'failed', error: `NOT_ENOUGH_SAMPLES: ${dataset.train + dataset.val} labelled samples (${dataset.val} held out), ${fleet.training.minSamples} needed`, dataset };
+    const t = fleet.training;
+    const groups = fleetGroups(fleet);
+    const list = async (options: { since?: number; before?: number; limit: number }): Promise<StoredSample[]> =>
+      (await Promise.all(groups.map((group) => store.listSamples({ group, ...options })))).flat().sort((a, b) => b.meta.ts - a.meta.ts).slice(0, options.limit);
+    // The new scene: samples since the drift began. A fleet that only just drifted has few; wait for them.
+    const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const deadline = deps.now() + t.collectTimeoutS * 1000;
+    let fresh = await list({ since: deps.driftFrom, limit: t.maxSamples });
+    if (fresh.length < t.minSamples) await log(`collecting samples of the new scene: ${fresh.length} of ${t.minSamples}`);
+    while (fresh.length < t.minSamples) {
+      if (deps.now() > deadline) {
+        return { status: 'failed', error: `NOT_ENOUGH_SAMPLES: ${fresh.length} samples since the drift began, ${t.minSamples} needed within ${t.collectTimeoutS} s` };
+      }
+      await sleep(COLLECT_POLL_MS);
+      fresh = await list({ since: deps.driftFrom, limit: t.maxSamples });
+    }
+    // The scene as it was, a share of the set: the model must not forget it (the gate checks that too).
+    const originalCount = Math.round((fresh.length * t.originalShare) / (1 - t.originalShare));
+    const original = originalCount === 0 ? [] : await list({ since: deps.driftFrom - t.samplesWindowS * 1000, before: deps.driftFrom, limit: originalCount });
+    await log(`${fresh.length} samples since the drift began (${new Date(deps.driftFrom).toISOString()}) and ${original.length} from before it, groups ${groups.join(', ')}`);
+    dataset = await buildDataset({ store, samples: fresh, original, labeller: deps.labeller, names: current.labels, dir: join(deps.workDir, 'data'), heldOut: t.heldOut });
+    await log(`data set: ${dataset.train} train (${dataset.original} from before the drift) + ${dataset.val} held out, labels from ${dataset.labelSource}; ${dataset.unlabelled} without labels, ${dataset.unknownClassBoxes} boxes of unknown classes left out`);
+    if (dataset.val === 0 || dataset.train === 0) {
+      return { status: 'failed', error: `NOT_ENOUGH_SAMPLES: ${dataset.train} labelled training and ${dataset.val} held-out samples`, dataset };
     }
     let lines = 0;
     const onLine = (line: string): void => {
@@ -76,7 +96,6 @@ export async function runRetrainJob(jobId: string, deps: RetrainJobDeps): Promis
     };
     const run = join(deps.workDir, 'run');
     const exported = join(deps.workDir, 'export');
-    const t = fleet.training;
     await log(`fine-tuning ${current.name} v${current.version} (${current.path}): ${t.epochs} epochs, lr ${t.lr}`);
     await runTrainer({
       command: deps.trainerCommand, cwd: deps.trainerCwd, onLine,

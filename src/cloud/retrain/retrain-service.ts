@@ -109,7 +109,7 @@ export class RetrainService {
   async trigger(group: string, reasons: readonly string[]): Promise<JobRecord | undefined> {
     const fleet = this.deps.config.fleets.find((f) => f.group === group);
     if (fleet === undefined || this.running !== undefined) return undefined;
-    return this.startJob(fleet, reasons);
+    return this.startJob(fleet, reasons, this.now() - fleet.drift.windowS * 1000);
   }
 
   /** Waits for the job in progress, if any (tests). */
@@ -136,7 +136,7 @@ export class RetrainService {
         if (check.kind !== 'verdict' || !check.verdict.drifted) continue;
         if (await this.inCooldown(fleet, now)) continue;
         this.logger.warn({ group: fleet.group, reasons: check.verdict.reasons }, 'drift: starting a retraining job');
-        await this.startJob(fleet, check.verdict.reasons);
+        await this.startJob(fleet, check.verdict.reasons, check.recentFrom);
       } catch (e) {
         this.logger.error({ group: fleet.group, err: errorMessage(e) }, 'retrain check failed');
       }
@@ -149,7 +149,7 @@ export class RetrainService {
     return last !== undefined && now - last.createdAt < fleet.drift.cooldownS * 1000;
   }
 
-  private async startJob(fleet: FleetConfig, reasons: readonly string[]): Promise<JobRecord> {
+  private async startJob(fleet: FleetConfig, reasons: readonly string[], driftFrom: number): Promise<JobRecord> {
     const { store } = this.deps;
     const now = this.now();
     const running = await deployedModel(store, fleet, now);
@@ -164,11 +164,11 @@ export class RetrainService {
       await store.updateJob(id, { status: 'failed', finishedAt: now, error: `NO_MODEL: no registered model ${running === undefined ? '(no device reports one)' : `${running.name} v${running.version}`}` });
       return job;
     }
-    this.running = this.runJob(id, fleet, current).finally(() => { this.running = undefined; });
+    this.running = this.runJob(id, fleet, current, driftFrom).finally(() => { this.running = undefined; });
     return job;
   }
 
-  private async runJob(id: string, fleet: FleetConfig, current: ModelRecord): Promise<void> {
+  private async runJob(id: string, fleet: FleetConfig, current: ModelRecord, driftFrom: number): Promise<void> {
     const { store } = this.deps;
     await store.updateJob(id, { status: 'running', startedAt: this.now() });
     const nextVersion = Math.max(0, ...(await store.listModels()).filter((m) => m.name === current.name).map((m) => m.version)) + 1;
@@ -183,6 +183,7 @@ export class RetrainService {
         trainerCommand: this.deps.config.trainerCommand,
         trainerCwd: this.deps.trainerCwd,
         now: this.now,
+        driftFrom,
       });
     } catch (e) {
       outcome = { status: 'failed', error: errorMessage(e) };

@@ -247,10 +247,10 @@ export class PostgresStore implements Store {
     const rows = await this.rows(
       `SELECT s.* FROM samples s WHERE ($1::text IS NULL OR s.device_id = $1)
          AND ($2::boolean IS NULL OR (s.labels IS NOT NULL) = $2)
-         AND ($4::bigint IS NULL OR s.ts >= $4)
+         AND ($4::bigint IS NULL OR s.ts >= $4) AND ($6::bigint IS NULL OR s.ts < $6)
          AND ($5::text IS NULL OR s.device_id IN (SELECT device_id FROM devices WHERE group_name = $5))
        ORDER BY s.ts DESC, s.device_id COLLATE "C", s.id COLLATE "C" LIMIT $3`,
-      [options.deviceId ?? null, options.labelled ?? null, options.limit, options.since ?? null, options.group ?? null],
+      [options.deviceId ?? null, options.labelled ?? null, options.limit, options.since ?? null, options.group ?? null, options.before ?? null],
     );
     return rows.map((r) => toStoredSample(r, decodeJsonValue));
   }

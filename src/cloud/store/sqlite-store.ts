@@ -236,11 +236,11 @@ export class SqliteStore implements Store {
     const group = options.group ?? null;
     const rows = this.all(
       `SELECT s.* FROM samples s WHERE (? IS NULL OR s.device_id = ?) AND (? IS NULL OR (s.labels IS NOT NULL) = ?)
-         AND (? IS NULL OR s.ts >= ?)
+         AND (? IS NULL OR s.ts >= ?) AND (? IS NULL OR s.ts < ?)
          AND (? IS NULL OR s.device_id IN (SELECT device_id FROM devices WHERE group_name = ?))
        ORDER BY s.ts DESC, s.device_id, s.id LIMIT ?`,
       options.deviceId ?? null, options.deviceId ?? null, labelled, labelled, options.since ?? null, options.since ?? null,
-      group, group, options.limit,
+      options.before ?? null, options.before ?? null, group, group, options.limit,
     );
     return rows.map((r) => toStoredSample(r, decodeJsonText));
   }

@@ -157,6 +157,8 @@ export interface ListSamplesOptions {
   readonly group?: string;
   /** Device time (ms), inclusive. */
   readonly since?: number;
+  /** Device time (ms), exclusive. */
+  readonly before?: number;
   readonly labelled?: boolean;
   readonly limit: number;
 }
