@@ -11,17 +11,15 @@
  * covers the same counters). A store that fails is retried with backoff while the broker holds what follows;
  * a message that is bad is counted, remembered for the dashboard, logged at a bounded rate, and never stored.
  */
-import { connect as mqttConnect } from 'mqtt';
-import { readFile } from 'node:fs/promises';
 import { systemClock, type Clock } from '../../agent/clock.ts';
-import { loadTlsMaterial } from '../../agent/telemetry/link/connect-options.ts';
-import { Connector, type ConnectFn } from '../../agent/telemetry/link/connector.ts';
+import type { Connector, ConnectFn } from '../../agent/telemetry/link/connector.ts';
 import { RateLimitedLog } from '../../agent/telemetry/link/log-limits.ts';
 import { LinkCounters } from '../../agent/telemetry/link/metrics.ts';
 import type { LinkConfig } from '../../agent/telemetry/link/schema.ts';
 import { errorMessage, LookoutError } from '../../errors.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import { allDevicesFilter, sharedFilter } from '../../protocol/index.ts';
+import { startCloudConnection } from '../cloud-connection.ts';
 import type { Store } from '../store/store.ts';
 import { cancellableSleep, systemTimers, type Timers } from '../../util/timers.ts';
 import { BAD_PAYLOAD_REASONS, type BadPayloadReason, type IngestCounters } from './counters.ts';
@@ -107,20 +105,18 @@ export class Ingest {
   async start(): Promise<void> {
     if (this.running) return;
     const { options } = this.deps;
-    const tls = await loadTlsMaterial(options.mqtt, readFile);
     this.running = true;
     const filters = ingestFilters(options.shareGroup);
-    this.connector = new Connector({
-      config: options.mqtt,
+    this.connector = await startCloudConnection({
+      mqtt: options.mqtt,
       clientId: options.clientId,
-      tls,
+      // A persistent session: what arrives while this replica restarts waits for it.
+      clean: false,
       counters: this.link,
       logger: this.logger,
       clock: this.clock,
       timers: this.timers,
-      random: Math.random,
-      connect: this.deps.connect ?? mqttConnect,
-      stableMs: 10_000,
+      ...(this.deps.connect && { connect: this.deps.connect }),
       onUp: (client, connack) => {
         // A session the broker kept still holds the subscriptions; subscribing again is harmless and covers a
         // broker that lost them (MQTT-3.8.4-3: a repeated subscription replaces the old one).
@@ -140,7 +136,6 @@ export class Ingest {
       },
       handleMessage: (topic, payload) => this.handle(topic, payload),
     });
-    this.connector.start();
   }
 
   /** Resolves once the subscriptions are in place (tests and the bench wait for it before publishing). */

@@ -4,17 +4,13 @@
  * watchers. Payloads are checked with the same decoder as the ingest, so a browser never sees what the store
  * would have refused.
  */
-import { connect as mqttConnect, type MqttClient } from 'mqtt';
-import { readFile } from 'node:fs/promises';
-import { systemClock } from '../../agent/clock.ts';
-import { loadTlsMaterial } from '../../agent/telemetry/link/connect-options.ts';
-import { Connector, type ConnectFn } from '../../agent/telemetry/link/connector.ts';
-import { LinkCounters } from '../../agent/telemetry/link/metrics.ts';
+import type { MqttClient } from 'mqtt';
+import type { Connector, ConnectFn } from '../../agent/telemetry/link/connector.ts';
 import { linkConfigSchema, type LinkConfig, type LinkConfigInput } from '../../agent/telemetry/link/schema.ts';
 import { errorMessage } from '../../errors.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import { deviceTopic, isValidId, parseTopic } from '../../protocol/index.ts';
-import { systemTimers } from '../../util/timers.ts';
+import { startCloudConnection } from '../cloud-connection.ts';
 import { decodeMessage } from '../ingest/decode.ts';
 import type { LiveFeed, LiveMessage } from './live-feed.ts';
 
@@ -51,19 +47,12 @@ export class MqttLiveFeed implements LiveFeed {
 
   async start(): Promise<void> {
     if (this.connector !== undefined) return;
-    const tls = await loadTlsMaterial(this.config, readFile);
-    this.connector = new Connector({
-      config: this.config,
+    this.connector = await startCloudConnection({
+      mqtt: this.config,
       clientId: this.options.clientId ?? `lookout-live-${process.pid}-${Math.random().toString(36).slice(2, 10)}`,
       clean: true,
-      tls,
-      counters: new LinkCounters(),
       logger: this.logger,
-      clock: systemClock,
-      timers: systemTimers,
-      random: Math.random,
-      connect: this.options.connect ?? mqttConnect,
-      stableMs: 10_000,
+      ...(this.options.connect && { connect: this.options.connect }),
       onUp: (client) => {
         this.client = client;
         const filters = [...this.watchers.keys()].flatMap(filtersOf);
@@ -76,7 +65,6 @@ export class MqttLiveFeed implements LiveFeed {
         this.deliver(topic, payload);
       },
     });
-    this.connector.start();
   }
 
   async stop(): Promise<void> {

@@ -2,15 +2,11 @@
  * The cloud's own MQTT publisher: retained desired-model manifests for groups and commands to devices. A
  * connection of its own (clean session); a publish waits for the connection and for the broker's PUBACK.
  */
-import { connect as mqttConnect, type MqttClient } from 'mqtt';
-import { readFile } from 'node:fs/promises';
-import { systemClock } from '../../agent/clock.ts';
-import { loadTlsMaterial } from '../../agent/telemetry/link/connect-options.ts';
-import { Connector, type ConnectFn } from '../../agent/telemetry/link/connector.ts';
-import { LinkCounters } from '../../agent/telemetry/link/metrics.ts';
+import type { MqttClient } from 'mqtt';
+import type { Connector, ConnectFn } from '../../agent/telemetry/link/connector.ts';
 import type { LinkConfig } from '../../agent/telemetry/link/schema.ts';
-import { silentLogger, type Logger } from '../../log.ts';
-import { systemTimers } from '../../util/timers.ts';
+import type { Logger } from '../../log.ts';
+import { startCloudConnection } from '../cloud-connection.ts';
 
 export class CloudPublisher {
   private connector: Connector | undefined;
@@ -21,19 +17,12 @@ export class CloudPublisher {
 
   async start(): Promise<void> {
     if (this.connector !== undefined) return;
-    const tls = await loadTlsMaterial(this.options.mqtt, readFile);
-    this.connector = new Connector({
-      config: this.options.mqtt,
+    this.connector = await startCloudConnection({
+      mqtt: this.options.mqtt,
       clientId: this.options.clientId,
       clean: true,
-      tls,
-      counters: new LinkCounters(),
-      logger: this.options.logger ?? silentLogger,
-      clock: systemClock,
-      timers: systemTimers,
-      random: Math.random,
-      connect: this.options.connect ?? mqttConnect,
-      stableMs: 10_000,
+      ...(this.options.logger && { logger: this.options.logger }),
+      ...(this.options.connect && { connect: this.options.connect }),
       onUp: (client) => {
         this.client = client;
         for (const resolve of this.waiters.splice(0)) resolve(client);
@@ -42,7 +31,6 @@ export class CloudPublisher {
         this.client = undefined;
       },
     });
-    this.connector.start();
   }
 
   async stop(): Promise<void> {
