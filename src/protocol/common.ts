@@ -3,7 +3,7 @@ import { ID_PATTERN } from './topics.ts';
 
 export const deviceIdSchema = z.string().regex(ID_PATTERN, 'letters, digits, "_", "." or "-", at most 64');
 /** Milliseconds since the Unix epoch (wall clock: for people and the store, never for latency). */
-export const epochMsSchema = z.number().int().nonnegative();
+export const epochMsSchema = z.number().int().nonnegative().max(8.64e15, 'a time a Date can hold (ECMAScript time values end at 8.64e15 ms)');
 export const boxSchema = z.tuple([z.number(), z.number(), z.number(), z.number()]);
 
 export const detectionSchema = z.object({

@@ -18,9 +18,10 @@ import { LinkCounters } from '../../agent/telemetry/link/metrics.ts';
 import type { LinkConfig } from '../../agent/telemetry/link/schema.ts';
 import { errorMessage, LookoutError } from '../../errors.ts';
 import { silentLogger, type Logger } from '../../log.ts';
-import { allDevicesFilter, sharedFilter } from '../../protocol/index.ts';
+import { allDevicesFilter, deviceTopic, sharedFilter } from '../../protocol/index.ts';
 import { startCloudConnection } from '../cloud-connection.ts';
-import type { Store } from '../store/store.ts';
+import type { StatsRow, Store } from '../store/store.ts';
+import { isTransientStoreError } from './store-failure.ts';
 import { cancellableSleep, systemTimers, type Timers } from '../../util/timers.ts';
 import { BAD_PAYLOAD_REASONS, type BadPayloadReason, type IngestCounters } from './counters.ts';
 import { decodeMessage, INGEST_CHANNELS, type BadMessage, type DecodedMessage } from './decode.ts';
@@ -51,6 +52,16 @@ export interface BadRecord extends BadMessage {
 }
 
 const RECENT_BAD = 20;
+/** Attempts at a write that fails in a way that does not pass by itself (see store-failure.ts). */
+const PERMANENT_ATTEMPTS = 3;
+
+/** A store write given up: the message is refused as `store`, with the store's reason. */
+class StoreRefused extends Error {
+  constructor(cause: unknown) {
+    super(`the store refused it: ${errorMessage(cause)}`, { cause });
+    this.name = 'StoreRefused';
+  }
+}
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5000;
 
@@ -82,6 +93,8 @@ export class Ingest {
   private stored = 0;
   private duplicates = 0;
   private storeErrors = 0;
+  /** Stats rows refused by the store (counted in `bad.store`, taken out of the batcher's duplicates). */
+  private refusedStats = 0;
   private readonly bad: Record<BadPayloadReason, number> = Object.fromEntries(BAD_PAYLOAD_REASONS.map((r) => [r, 0])) as Record<BadPayloadReason, number>;
   private readonly byChannel: Record<string, number> = {};
   private readonly recent: BadRecord[] = [];
@@ -93,7 +106,7 @@ export class Ingest {
     this.badLog = new RateLimitedLog(this.logger, () => this.clock.monoMs(), 5, 60_000);
     const { maxRows, maxDelayMs } = deps.options.batch;
     this.batcher = new StatsBatcher(
-      (rows) => this.durable(() => deps.store.insertStatsBatch(rows)),
+      (rows) => this.writeStats(rows),
       { maxRows, maxDelayMs, maxPending: maxRows * 8 },
       (e, rows) => {
         this.logger.error({ err: errorMessage(e), rows }, 'stats batch not stored');
@@ -157,7 +170,7 @@ export class Ingest {
     return {
       received: this.received,
       stored: this.stored + this.batcher.written,
-      duplicates: this.duplicates + this.batcher.duplicates,
+      duplicates: this.duplicates + this.batcher.duplicates - this.refusedStats,
       bad: { ...this.bad },
       byChannel: { ...this.byChannel },
       storeErrors: this.storeErrors,
@@ -196,8 +209,8 @@ export class Ingest {
       if (added) this.stored += 1;
       else this.duplicates += 1;
     } catch (e) {
-      if (!isBadInput(e)) throw e;
-      this.reject(topic, { reason: 'store', detail: e.message });
+      if (!isBadInput(e) && !(e instanceof StoreRefused)) throw e;
+      this.reject(topic, { reason: 'store', detail: errorMessage(e) });
     }
   }
 
@@ -223,17 +236,25 @@ export class Ingest {
   }
 
   /**
-   * Runs a store write until it succeeds: a store that is down (PostgreSQL restarting, disk full) holds the
-   * intake, and the broker keeps the rest. Bad input is not retried; neither is anything once stopping (the
-   * message then stays unacknowledged in the session and comes again).
+   * Runs a store write until it succeeds, while the failure is one that passes (a store that is down,
+   * PostgreSQL restarting, a full disk): the intake waits and the broker keeps the rest. Bad input is not
+   * retried; another failure is tried `PERMANENT_ATTEMPTS` times, then given up (the caller refuses the
+   * message and counts it). Nothing is retried once stopping (the message then stays unacknowledged in the
+   * session and comes again).
    */
   private async durable<T>(write: () => Promise<T>): Promise<T> {
+    let permanent = 0;
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await write();
       } catch (e) {
         if (isBadInput(e) || !this.running) throw e;
         this.storeErrors += 1;
+        if (!isTransientStoreError(e)) {
+          // Tried again at once (no pause: the intake is held meanwhile), then given up.
+          if (++permanent >= PERMANENT_ATTEMPTS) throw new StoreRefused(e);
+          continue;
+        }
         const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt);
         this.badLog.warn({ err: errorMessage(e), attempt, retryInMs: delay }, 'store write failed; retrying');
         const sleep = cancellableSleep(this.timers, delay);
@@ -242,6 +263,26 @@ export class Ingest {
         this.sleeps.delete(sleep.cancel);
       }
     }
+  }
+
+  /** A batch that fails for good is written row by row, so one row the store refuses costs only itself. */
+  private async writeStats(rows: readonly StatsRow[]): Promise<number> {
+    try {
+      return await this.durable(() => this.deps.store.insertStatsBatch(rows));
+    } catch (e) {
+      if (!(e instanceof StoreRefused) && !isBadInput(e)) throw e;
+    }
+    let added = 0;
+    for (const row of rows) {
+      try {
+        added += await this.durable(() => this.deps.store.insertStatsBatch([row]));
+      } catch (e) {
+        if (!(e instanceof StoreRefused) && !isBadInput(e)) throw e;
+        this.refusedStats += 1;
+        this.reject(deviceTopic(row.stats.deviceId, 'stats'), { reason: 'store', detail: errorMessage(e) });
+      }
+    }
+    return added;
   }
 
   private reject(topic: string, badMessage: BadMessage): void {
