@@ -22,6 +22,9 @@ test_debs=(
   "mosquitto:/usr/sbin/mosquitto"
   "openssl:/usr/bin/openssl"
   "chromium:/usr/bin/chromium"
+  "qemu-user-static:/usr/bin/qemu-aarch64-static"
+  "g++-aarch64-linux-gnu:/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1"
+  "systemd:/usr/bin/systemd-analyze"
 )
 
 # Needed by `npm ci` itself where a native package (better-sqlite3) has no prebuilt binary to download and

@@ -321,6 +321,11 @@ export class Agent {
     };
   }
 
+  /** Frames the pipeline has processed: the systemd watchdog is fed only while this grows. */
+  progress(): number | undefined {
+    return this.pipeline?.counters.processed;
+  }
+
   /** For fatal paths where only synchronous code runs. */
   safeStateSync(): void {
     this.actuator?.safeStateSync();

@@ -2,9 +2,14 @@
  * Owns the process's exit paths for a running agent: SIGTERM and SIGINT stop it in order; an uncaught
  * exception or unhandled rejection drives every output safe synchronously, then exits 1; `exit` itself drives
  * them safe as a last resort. systemd (KillMode=control-group) cleans up whatever is left after that.
+ * Under a Type=notify unit it also reports READY/WATCHDOG/STOPPING (health/systemd-notify.ts).
  */
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { processEnv } from '../config/load.ts';
+import { systemClock } from './clock.ts';
+import { systemTimers } from '../util/timers.ts';
+import { notifySettings, SystemdNotifier, type NotifySend, type NotifySettings } from './health/systemd-notify.ts';
 
 /** What runs until stopped: an agent, or the demo's whole fleet. */
 export interface Runnable {
@@ -12,11 +17,17 @@ export interface Runnable {
   stop(): Promise<void>;
   /** Drives every output to its safe level without waiting for anything. */
   safeStateSync(): void;
+  /** Grows while work gets done (frames processed); the systemd watchdog is fed only while it does. */
+  progress?(): number | undefined;
 }
 
 export interface RunOptions {
   /** Stop by itself after this long (tests, the CI demo); undefined runs until a signal. */
   readonly durationMs?: number;
+  /** systemd's notify socket and watchdog; default: read from the environment; null: never notify. */
+  readonly notify?: NotifySettings | null;
+  /** How notify messages are sent (tests); default: the systemd-notify tool. */
+  readonly notifySend?: NotifySend;
 }
 
 export async function runUntilStopped(agent: Runnable, logger: Logger, options: RunOptions = {}): Promise<number> {
@@ -49,13 +60,27 @@ export async function runUntilStopped(agent: Runnable, logger: Logger, options: 
     stopSignal('duration');
   }, options.durationMs);
 
+  const settings = options.notify === undefined ? notifySettings(processEnv(), process.pid) : (options.notify ?? undefined);
+  const notifier = settings === undefined
+    ? undefined
+    : new SystemdNotifier({
+        settings,
+        progress: () => agent.progress?.(),
+        timers: systemTimers,
+        clock: systemClock,
+        logger: logger.child({ module: 'systemd' }),
+        ...(options.notifySend === undefined ? {} : { send: options.notifySend }),
+      });
+
   try {
     await agent.start();
+    await notifier?.start();
     const why = await stopped;
     logger.info({ module: 'agent', why }, 'stopping');
     return 0;
   } finally {
     if (timer !== undefined) clearTimeout(timer);
+    await notifier?.stop();
     await agent.stop();
     process.off('SIGTERM', onSigterm);
     process.off('SIGINT', onSigint);
