@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processEnv } from '../config/load.ts';
 import { errorMessage, LookoutError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { CloudConfig } from './config/schema.ts';
@@ -141,6 +142,7 @@ export class CloudService {
         publicUrl: retrain.publicUrl ?? url,
         baseModel: retrain.baseModel ?? defaultModelPath(),
         trainerCwd: retrain.trainerCwd ?? projectRoot(),
+        trainerEnv: processEnv(),
         logger: this.logger.child({ part: 'retrain' }),
       });
       await this.retrainService.start();

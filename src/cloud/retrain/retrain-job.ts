@@ -36,6 +36,7 @@ export interface RetrainJobDeps {
   readonly modelsDir: string;
   readonly trainerCommand: readonly string[];
   readonly trainerCwd: string;
+  readonly trainerEnv: NodeJS.ProcessEnv;
   readonly now: () => number;
   /** Where the drift began (the start of the window that showed it): samples after it are the new scene. */
   readonly driftFrom: number;
@@ -98,12 +99,12 @@ export async function runRetrainJob(jobId: string, deps: RetrainJobDeps): Promis
     const exported = join(deps.workDir, 'export');
     await log(`fine-tuning ${current.name} v${current.version} (${current.path}): ${t.epochs} epochs, lr ${t.lr}`);
     await runTrainer({
-      command: deps.trainerCommand, cwd: deps.trainerCwd, onLine,
+      command: deps.trainerCommand, cwd: deps.trainerCwd, env: deps.trainerEnv, onLine,
       args: ['train', '--data', dataset.dataYaml, '--out', run, '--init', current.path, '--epochs', String(t.epochs), '--lr', String(t.lr),
         '--batch', String(t.batch), '--threads', String(t.threads), '--seed', '0', ...t.extraArgs],
     });
     await runTrainer({
-      command: deps.trainerCommand, cwd: deps.trainerCwd, onLine,
+      command: deps.trainerCommand, cwd: deps.trainerCwd, env: deps.trainerEnv, onLine,
       args: ['export', '--weights', join(run, 'best.pt'), '--out', exported, '--calib', dataset.dataYaml,
         '--calib-images', String(t.calibImages), '--version', String(deps.nextVersion)],
     });

@@ -34,6 +34,8 @@ export interface RetrainServiceDeps {
   /** The model the fleets run before any retraining. */
   readonly baseModel: string;
   readonly trainerCwd: string;
+  /** The trainer's environment (PATH to python3 and node, proxies). */
+  readonly trainerEnv: NodeJS.ProcessEnv;
   readonly logger?: Logger;
   readonly now?: () => number;
 }
@@ -182,6 +184,7 @@ export class RetrainService {
         modelsDir: this.modelsDir,
         trainerCommand: this.deps.config.trainerCommand,
         trainerCwd: this.deps.trainerCwd,
+        trainerEnv: this.deps.trainerEnv,
         now: this.now,
         driftFrom,
       });

@@ -10,6 +10,8 @@ import { LookoutError } from '../../errors.ts';
 export interface TrainerRun {
   readonly command: readonly string[];
   readonly cwd: string;
+  /** The environment it runs in (the service's own, from the config module). */
+  readonly env: NodeJS.ProcessEnv;
   readonly args: readonly string[];
   readonly onLine: (line: string) => void;
   readonly signal?: AbortSignal;
@@ -22,7 +24,7 @@ export async function runTrainer(run: TrainerRun): Promise<void> {
     cwd: run.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     // The trainer prints progress with \r for terminals; one line per update is what a log wants.
-    env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    env: { ...run.env, PYTHONUNBUFFERED: '1' },
     ...(run.signal && { signal: run.signal }),
   });
   const forward = (stream: NodeJS.ReadableStream | null): void => {
