@@ -54,6 +54,11 @@ const LOWEST_RANK = PRIORITIES.length - 1;
 /** The least time between two warnings about the same trouble (drops, failing flushes). */
 const WARN_EVERY_MS = 10_000;
 const RETRY_FLUSH_MS = 1000;
+/**
+ * Failed flushes in a row (about this many seconds at RETRY_FLUSH_MS) after which records waiting for the disk
+ * are sent from memory. A full or failing disk must not stop an alarm from reaching a broker that is there.
+ */
+const MEMORY_DELIVERY_AFTER_FAILURES = 3;
 
 type Lifecycle = 'new' | 'opening' | 'open' | 'closing' | 'closed';
 
@@ -88,6 +93,8 @@ export class Outbox {
   private corruptRecordsSkipped = 0;
   private lastDropWarnMs = Number.NEGATIVE_INFINITY;
   private lastFlushErrorMs = Number.NEGATIVE_INFINITY;
+  private failedFlushes = 0;
+  private lastCleanupWarnMs = Number.NEGATIVE_INFINITY;
   private recovery: OutboxRecovery | undefined;
 
   constructor(options: OutboxInit, deps: OutboxDeps) {
@@ -290,6 +297,8 @@ export class Outbox {
       logger: this.logger,
       compactAboveBytes: 2 * maxBytes + segmentBytes,
       isLiveIn: (id, segment) => this.index.get(id)?.segment === segment,
+      // A failed write abandons the writer's file (segment-writer.ts), so the newest is never one still appended to.
+      mayDeleteNewest: () => this.failedFlushes > 0 && this.writer.current === undefined,
     });
   }
 
@@ -341,11 +350,19 @@ export class Outbox {
     try {
       segment = await this.writer.append(batch.bytes, batch.end, batch.firstId ?? this.nextId);
     } catch (e) {
-      this.pendingPuts = puts.concat(this.pendingPuts);
-      this.pendingResolves = resolves.concat(this.pendingResolves);
+      // Only what still needs writing goes back (the batch skipped records already gone), so a disk that stays
+      // full does not make the retried batch grow with records long acknowledged.
+      this.pendingPuts = batch.puts.concat(this.pendingPuts);
+      this.pendingResolves = batch.resolves.concat(this.pendingResolves);
+      this.failedFlushes++;
+      if (this.failedFlushes >= MEMORY_DELIVERY_AFTER_FAILURES) this.deliverFromMemory(batch.puts);
+      // Acknowledgements may have left whole segments dead: deleting them is the space a full disk gets back.
+      this.scheduleMaintenance();
       if (this.lifecycle === 'open') this.timer.arm(Math.max(this.options.flushMs, RETRY_FLUSH_MS));
       throw new LookoutError('telemetry', 'OUTBOX_WRITE_FAILED', `outbox write failed: ${errorMessage(e)}`, { where: this.options.dir, cause: e });
     }
+    if (this.failedFlushes >= MEMORY_DELIVERY_AFTER_FAILURES) this.logger.warn({ dir: this.options.dir }, 'outbox: writing again; records are durable again');
+    this.failedFlushes = 0;
 
     let sendable = false;
     for (const r of batch.puts) {
@@ -357,14 +374,33 @@ export class Outbox {
         segment.releasePut(r.frameBytes);
         this.pendingResolves.push({ kind: r.resolvedAs, id: r.id, target: segment });
         this.scheduleFlush(false);
-      } else {
+      } else if (r.state === 'pending') {
         this.index.markSendable(r);
         sendable = true;
-      }
+      } // else: sent from memory while the disk failed, and now durable as well
     }
     for (const r of batch.resolves) r.target.addResolution(segment);
     if (sendable) this.emitReady();
     this.scheduleMaintenance();
+  }
+
+  /**
+   * The disk keeps failing (full, or a dying card): records waiting for it become sendable anyway. They stay in
+   * the write batch, so they become durable if the disk recovers before the broker acknowledges them; until
+   * then a crash loses them, which is the price of delivering instead of holding everything back.
+   */
+  private deliverFromMemory(puts: readonly LiveRecord[]): void {
+    let released = 0;
+    for (const r of puts) {
+      if (r.state !== 'pending') continue;
+      this.index.markSendable(r);
+      released++;
+    }
+    if (released === 0) return;
+    if (this.failedFlushes === MEMORY_DELIVERY_AFTER_FAILURES) {
+      this.logger.warn({ dir: this.options.dir, failedFlushes: this.failedFlushes }, 'outbox: the disk keeps failing; sending records from memory (not durable until a write succeeds)');
+    }
+    this.emitReady();
   }
 
   private scheduleMaintenance(): void {
@@ -378,7 +414,11 @@ export class Outbox {
       .then(
         () => undefined,
         (e: unknown) => {
-          // Left for the next flush to try again; nothing is lost while a dead segment stays on disk.
+          // Left for the next flush to try again; nothing is lost while a dead segment stays on disk. On a full
+          // disk a compaction fails at every retry: warn at most every WARN_EVERY_MS.
+          const now = this.clock.monoMs();
+          if (now - this.lastCleanupWarnMs < WARN_EVERY_MS) return;
+          this.lastCleanupWarnMs = now;
           this.logger.warn({ err: errorMessage(e) }, 'outbox: segment clean-up failed');
         },
       );

@@ -28,6 +28,11 @@ export interface SegmentJanitorDeps {
   readonly compactAboveBytes: number;
   /** Whether the record `id` is live and its PUT is stored in `segment`. */
   readonly isLiveIn: (id: number, segment: Segment) => boolean;
+  /**
+   * Whether the newest segment may go when dead: only while writes fail and the writer has let go of it. It
+   * otherwise stays, as the file whose name keeps the id sequence across restarts.
+   */
+  readonly mayDeleteNewest: () => boolean;
 }
 
 export class SegmentJanitor {
@@ -61,9 +66,11 @@ export class SegmentJanitor {
     return deleted;
   }
 
+  /** On a full disk the newest file may be the only space an acknowledged backlog can give back. */
   private nextDead(): Segment | undefined {
     const items = this.deps.segments.items;
-    for (let i = 0; i < items.length - 1; i++) if (items[i]!.dead) return items[i];
+    const last = this.deps.mayDeleteNewest() ? items.length : items.length - 1;
+    for (let i = 0; i < last; i++) if (items[i]!.dead) return items[i];
     return undefined;
   }
 

@@ -31,6 +31,11 @@ export class SegmentWriter {
     this.deps = deps;
   }
 
+  /** The segment batches are appended to now; undefined after a failure or a full segment (the next batch starts one). */
+  get current(): Segment | undefined {
+    return this.segment;
+  }
+
   /**
    * Makes `batch[SEGMENT_HEADER_BYTES, end)` durable. The first `SEGMENT_HEADER_BYTES` of `batch` are reserved:
    * the header goes there when the batch opens a new file, so that too is one write. `seqHint` is the first
