@@ -26,11 +26,21 @@ export const manifestSchema = z.object({
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 
+/** The most characters of manifest JSON text a signed manifest carries. */
+export const MAX_MANIFEST_CHARS = 64 * 1024;
+/**
+ * The most characters a signed manifest payload can have: its manifest text as a JSON string, where
+ * JSON.stringify writes each quote, backslash and control character as two (ECMA-262 QuoteJSONString), plus
+ * the envelope's other fields. A receiver refuses a longer payload before parsing it: JSON.parse of a few
+ * megabytes of nested brackets holds the event loop (and so the outputs' timers) for a second.
+ */
+export const MAX_SIGNED_MANIFEST_CHARS = 2 * MAX_MANIFEST_CHARS + 1024;
+
 /** `lookout/v1/group/{group}/model`, retained. */
 export const signedManifestSchema = z.object({
   v: z.literal(1),
   /** The manifest's JSON text, exactly the bytes that were signed. */
-  manifest: z.string().min(2).max(64 * 1024),
+  manifest: z.string().min(2).max(MAX_MANIFEST_CHARS),
   /** ed25519 signature of `manifest`'s UTF-8 bytes, base64. */
   signature: z.base64().length(88),
   keyId: z.string().min(1).max(64),

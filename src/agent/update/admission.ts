@@ -5,7 +5,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { LookoutError, errorMessage } from '../../errors.ts';
-import type { Manifest } from '../../protocol/manifest.ts';
+import { MAX_SIGNED_MANIFEST_CHARS, type Manifest } from '../../protocol/manifest.ts';
 import { verifySignedManifest } from '../../protocol/manifest-signature.ts';
 import { checkModelUrl } from './download.ts';
 import { fileSize } from './durable-file.ts';
@@ -14,6 +14,7 @@ import type { ModelStore } from './model-store.ts';
 
 /** Name and version as the (unverified) payload claims them: for reports only, never for a decision. */
 export function claimedIdentity(text: string): { name: string; version: number } {
+  if (text.length > MAX_SIGNED_MANIFEST_CHARS) return { name: '', version: 0 };
   try {
     const envelope = JSON.parse(text) as { manifest?: unknown };
     const inner = typeof envelope.manifest === 'string' ? (JSON.parse(envelope.manifest) as { name?: unknown; version?: unknown }) : {};
@@ -28,6 +29,9 @@ export function claimedIdentity(text: string): { name: string; version: number }
 
 /** Parses the payload's JSON and verifies the signed manifest in it. */
 export function verifyPayload(text: string, trusted: ReadonlyMap<string, KeyObject>, now: Date): Manifest {
+  if (text.length > MAX_SIGNED_MANIFEST_CHARS) {
+    throw new LookoutError('update', 'BAD_ENVELOPE', `payload is ${text.length} characters; a signed manifest has at most ${MAX_SIGNED_MANIFEST_CHARS}`, { where: '(payload)' });
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

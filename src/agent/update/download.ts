@@ -10,6 +10,7 @@
  * - Never more than `size` bytes are written (TOO_LARGE, the partial file deleted). A response that ends
  *   cleanly short of `size` is TRUNCATED; one that breaks off short of its Content-Length is retried.
  * - sha256 mismatch: the partial file is deleted (SHA256_MISMATCH), the next attempt starts afresh.
+ * - The disk fills up (ENOSPC): the partial file is deleted too (NO_SPACE), so the disk is as it was.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -63,6 +64,11 @@ export function checkModelUrl(text: string, allowInsecureHttp: boolean): URL {
     url = new URL(text);
   } catch (e) {
     throw new LookoutError('update', 'BAD_URL', `not a URL: ${JSON.stringify(text.slice(0, 200))}`, { where: 'manifest.url', cause: e });
+  }
+  // RFC 3986 §3.2.1: a password in a URL is deprecated, and this one would travel in update messages and logs;
+  // a model server authenticates devices otherwise (TLS client certificates, a signed URL's query).
+  if (url.username !== '' || url.password !== '') {
+    throw new LookoutError('update', 'BAD_URL', 'credentials in the URL refused (user name or password before the host)', { where: 'manifest.url' });
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:') {
@@ -194,6 +200,9 @@ async function attempt(t: DownloadTarget, o: DownloadOptions, offset: number): P
     }
     if (aborted(o)) throw stopped();
     if ((broken as NodeJS.ErrnoException).code === 'ENOSPC') {
+      // A partial model on a full disk holds the space the outbox needs to keep events and alarms; a resume
+      // later is worth less than that.
+      await rm(t.partPath, { force: true });
       throw new LookoutError('update', 'NO_SPACE', `disk full after ${position} of ${t.size} bytes`, { where: t.partPath, cause: broken });
     }
     throw new Retry(`connection broke after ${position} of ${t.size} bytes: ${errorMessage(broken)}`);
