@@ -25,6 +25,8 @@ test_debs=(
   "qemu-user-static:/usr/bin/qemu-aarch64-static"
   "g++-aarch64-linux-gnu:/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1"
   "systemd:/usr/bin/systemd-analyze"
+  "libfaketime:/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
+  "debootstrap:/usr/sbin/debootstrap"
 )
 
 # Needed by `npm ci` itself where a native package (better-sqlite3) has no prebuilt binary to download and
