@@ -5,12 +5,13 @@
  * Environment overrides: `LOOKOUT_<SECTION>__<FIELD>=value` sets `section.field` (double underscore between
  * levels, case-insensitive, values read as YAML scalars): `LOOKOUT_DEVICE__ID=gate-2`, `LOOKOUT_LOG__LEVEL=debug`.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { LookoutError, errorMessage } from '../errors.ts';
 import { configSchema, type Config } from './schema.ts';
 import { issuePath } from '../util/issue-path.ts';
+import { MAX_CONFIG_BYTES, findTextFault } from './config-text.ts';
 
 export interface ConfigIssue {
   /** `rules[2].zones[1]`, or `(file)` for a whole-file problem. */
@@ -74,8 +75,19 @@ export function parseConfig(raw: unknown, file = '(config)', env: NodeJS.Process
   return parseConfigWith(configSchema, raw, file, env, AGENT_ENV_PREFIX);
 }
 
+/**
+ * One issue per position: an unclosed flow collection makes the yaml parser report each enclosing one at the
+ * same place, which reads as several faults where there is one. The path already says where, so the
+ * message's own "at line L, column C:" tail (from `prettyErrors`) is dropped.
+ */
 function yamlIssues(errors: readonly YAMLError[]): ConfigIssue[] {
-  return errors.map((e) => ({ path: e.linePos?.[0] === undefined ? '(file)' : `line ${e.linePos[0].line}:${e.linePos[0].col}`, message: e.message.split('\n')[0] ?? e.message }));
+  const issues = new Map<string, ConfigIssue>();
+  for (const e of errors) {
+    const path = e.linePos?.[0] === undefined ? '(file)' : `line ${e.linePos[0].line}:${e.linePos[0].col}`;
+    const message = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+    if (!issues.has(path)) issues.set(path, { path, message });
+  }
+  return [...issues.values()];
 }
 
 /** Reads a YAML config file (or none: all defaults), applies env overrides, validates. */
@@ -86,15 +98,34 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
 /** `loadConfig` for another schema and variable prefix (the cloud service's). */
 export async function loadConfigWith<S extends z.ZodType>(schema: S, file: string | undefined, env: NodeJS.ProcessEnv, prefix: string): Promise<z.infer<S>> {
   if (file === undefined) return parseConfigWith(schema, {}, '(defaults)', env, prefix);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new LookoutError('config', 'CONFIG_NOT_FOUND', `cannot read config: ${errorMessage(e)}`, { where: file, cause: e });
-  }
+  const text = await readConfigText(file);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) throw new ConfigError(file, yamlIssues(doc.errors));
   return parseConfigWith(schema, doc.toJS() as unknown, file, env, prefix);
+}
+
+/**
+ * The file's text, or a LookoutError naming the file (unreadable, not a regular file, too large) or a
+ * ConfigError naming the line, column and byte of the first byte that is not YAML text.
+ */
+async function readConfigText(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    // stat first: reading a FIFO would block the start, and reading a huge file would exhaust memory.
+    const info = await stat(file);
+    if (!info.isFile()) throw new LookoutError('config', 'CONFIG_NOT_A_FILE', `cannot read config: ${info.isDirectory() ? 'a directory' : 'not a regular file'}, not a config file`, { where: file });
+    if (info.size > MAX_CONFIG_BYTES) {
+      throw new LookoutError('config', 'CONFIG_TOO_LARGE', `config is ${info.size} bytes; at most ${MAX_CONFIG_BYTES} are read (a config is a few kilobytes)`, { where: file });
+    }
+    bytes = await readFile(file);
+  } catch (e) {
+    if (e instanceof LookoutError) throw e;
+    throw new LookoutError('config', 'CONFIG_NOT_FOUND', `cannot read config: ${errorMessage(e)}`, { where: file, cause: e });
+  }
+  const fault = findTextFault(bytes);
+  if (fault !== undefined) throw new ConfigError(file, [{ path: `line ${fault.line}:${fault.col} (byte ${fault.byte})`, message: fault.message }]);
+  // TextDecoder drops a leading byte order mark (WHATWG Encoding, "UTF-8 decode").
+  return new TextDecoder('utf-8').decode(bytes);
 }
 
 /** The process environment, for the composition roots that hand it to child processes (PATH for tools). */

@@ -86,6 +86,8 @@ export class StatsCollector {
   private publish: ((payload: StatsPayload) => void) | undefined;
   private timer: TimerHandle | undefined;
   private cadenceStart = 0;
+  /** The next cadence slot (a multiple of the period after `cadenceStart`) a tick may serve. */
+  private nextSlot = 1;
   private tick: Promise<void> | undefined;
 
   constructor(deps: StatsCollectorDeps) {
@@ -112,6 +114,7 @@ export class StatsCollector {
     this.baseline = this.readCounters();
     this.publish = publish;
     this.cadenceStart = this.intervalStart;
+    this.nextSlot = 1;
     if (publish !== undefined) this.arm();
   }
 
@@ -206,7 +209,12 @@ export class StatsCollector {
   private arm(): void {
     const periodMs = this.deps.intervalS * 1000;
     const now = this.deps.clock.monoMs();
-    const due = this.cadenceStart + (Math.floor((now - this.cadenceStart) / periodMs) + 1) * periodMs;
+    // Never the slot just served: Node runs timers on the event loop's whole-millisecond clock, so a tick can
+    // start a fraction of a millisecond before its slot by the monotonic clock, and `floor` would then pick
+    // that slot again and publish a second, near-empty stats message at once (seen under load).
+    const slot = Math.max(Math.floor((now - this.cadenceStart) / periodMs) + 1, this.nextSlot);
+    this.nextSlot = slot + 1;
+    const due = this.cadenceStart + slot * periodMs;
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
       this.tick = this.runTick();
