@@ -160,7 +160,7 @@ test('README board steps in an arm64 Debian 12 root: apt install, profile, check
       resolve(code);
     }));
     t.after(() => {
-      if (service.exitCode === null && service.pid !== undefined) for (const pid of [service.pid, ...descendants(service.pid)]) process.kill(pid, 'SIGKILL');
+      if (service.exitCode === null && service.pid !== undefined) signalAll([service.pid, ...descendants(service.pid)], 'SIGKILL');
     });
     const pid = service.pid!;
     const serviceStart = Date.now();
@@ -195,7 +195,7 @@ test('README board steps in an arm64 Debian 12 root: apt install, profile, check
 
     // systemctl stop/restart with KillMode=control-group: SIGTERM to every process of the unit at once.
     const before = gpioLevels(records).length;
-    for (const p of [pid, ...descendants(pid)]) process.kill(p, 'SIGTERM');
+    signalAll([pid, ...descendants(pid)], 'SIGTERM');
     const stopTimeout = Number(single(unit, 'TimeoutStopSec')) * 1000;
     const code = await Promise.race([exited, sleep(stopTimeout, 'timeout' as const)]);
     assert.notEqual(code, 'timeout', `stopped within TimeoutStopSec:\n${journal}`);
@@ -237,3 +237,15 @@ test('README board steps in an arm64 Debian 12 root: apt install, profile, check
     ok(await sh('getent passwd lookout'), 'the lookout user stays');
     t.diagnostic(`total: ${Date.now() - started} ms`);
   });
+
+/** Signals each process, as systemd signals a unit's control group; one that has exited meanwhile (a short-lived
+ * systemd-notify, say) is skipped. */
+function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const p of pids) {
+    try {
+      process.kill(p, signal);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+    }
+  }
+}
