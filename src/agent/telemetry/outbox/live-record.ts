@@ -9,13 +9,16 @@ import type { OutboxRecord, Priority } from './types.ts';
  */
 export type RecordState = 'pending' | 'queued' | 'inflight' | 'gone';
 
+const EMPTY = new Uint8Array(0);
+
 export class LiveRecord implements OutboxRecord {
   readonly id: number;
   readonly priority: Priority;
   /** Index of `priority` in PRIORITIES. */
   readonly rank: number;
   readonly topic: string;
-  readonly payload: Uint8Array;
+  /** Let go once the record is gone (`release`): a stale queue entry must not keep a sample's bytes alive. */
+  payload: Uint8Array;
   readonly enqueuedAt: number;
   /** UTF-8 length of the topic. */
   readonly topicBytes: number;
@@ -41,5 +44,14 @@ export class LiveRecord implements OutboxRecord {
   /** What counts against `maxBytes`. */
   get bytes(): number {
     return this.topicBytes + this.payload.length;
+  }
+
+  /**
+   * Drops the payload of a record that is gone. The queues remove by marking (ordered-queue.ts) and sweep
+   * after hundreds of stale entries, so without this a stale entry would hold its payload (a sample JPEG is
+   * tens of KB) until the sweep. Whoever is publishing it holds its own reference.
+   */
+  release(): void {
+    this.payload = EMPTY;
   }
 }

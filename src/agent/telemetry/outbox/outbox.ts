@@ -327,6 +327,7 @@ export class Outbox {
 
   private remove(record: LiveRecord, kind: ResolveKind): void {
     this.index.remove(record);
+    record.release();
     record.resolvedAs = kind;
     const segment = record.segment;
     // Not yet written: the batch skips it, or, when it is being written now, writeBatch resolves it afterwards.

@@ -54,6 +54,21 @@ export function sampleSize(width: number, height: number, maxLongSide: number): 
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
+let sharpSettled = false;
+
+/**
+ * Every sample is a new frame, so libvips' operation cache (sharp's default: up to 50 MB and 100 operations)
+ * can never hit: it only holds memory, which a soak shows as RSS growth. And one libvips thread per encode
+ * leaves the other cores to inference (sharp's default is a thread per core). Both are process-wide settings
+ * (sharp: `cache()`, `concurrency()`), made once, by the first encoder.
+ */
+function settleSharpForALongRun(): void {
+  if (sharpSettled) return;
+  sharpSettled = true;
+  sharp.cache(false);
+  sharp.concurrency(1);
+}
+
 export class SampleEncoder {
   readonly stats: SampleEncoderStats = { copies: 0, encoded: 0, droppedBusy: 0 };
   private readonly options: SampleEncoderOptions;
@@ -64,6 +79,7 @@ export class SampleEncoder {
 
   constructor(options: SampleEncoderOptions) {
     this.options = options;
+    settleSharpForALongRun();
   }
 
   get busy(): boolean {
