@@ -32,7 +32,7 @@ export class Report {
   ratio(r: Ratio): void {
     this.ratios.push(r);
     const verdict = r.met === undefined ? '' : r.met ? '  target met' : '  TARGET MISSED';
-    process.stdout.write(`${r.section.padEnd(12)} ${r.name.padEnd(44)} ratio  ${fmt(r.value)}${r.target === undefined ? '' : ` (target ${r.target})`}${verdict}\n`);
+    process.stdout.write(`${r.section.padEnd(12)} ${r.name.padEnd(44)} ratio  ${ratioText(r)}${r.target === undefined ? '' : ` (target ${r.target})`}${verdict}\n`);
   }
 
   static machine(): string {
@@ -51,10 +51,20 @@ export class Report {
       const ratios = this.ratios.filter((x) => x.section === section);
       if (ratios.length > 0) {
         lines.push('', '| ratio | value | target | met |', '| --- | ---: | --- | --- |');
-        for (const r of ratios) lines.push(`| ${r.name} | ${fmt(r.value)} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : 'no'} |`);
+        for (const r of ratios) lines.push(`| ${r.name} | ${ratioText(r)} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : 'no'} |`);
       }
       lines.push('');
     }
     return lines.join('\n');
   }
+}
+
+/**
+ * Two decimals, or three where two would round a miss onto its threshold (0.946 against "≥ 0.95" must not read
+ * "0.95, no").
+ */
+function ratioText(r: Ratio): string {
+  const threshold = Number(/[\d.]+/.exec(r.target ?? '')?.[0]);
+  const close = Number.isFinite(threshold) && Math.abs(r.value - threshold) < 0.005;
+  return fmt(r.value, close ? 3 : 2);
 }
