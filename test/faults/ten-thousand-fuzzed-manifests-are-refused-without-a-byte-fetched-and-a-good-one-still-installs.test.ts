@@ -8,20 +8,12 @@ import {
 } from '../update/helpers.ts';
 import { fileTree } from './support/file-tree.ts';
 import { signText } from './support/raw-manifest.ts';
+import { prng } from '../support/prng.ts';
 
 const N = 10_000;
 
-/** mulberry32: a small seeded generator, so a failing payload can be made again from its index. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (test/support/prng.ts): a failure replays from its seed. */
+const rng = (seed: number): (() => number) => prng(seed).next;
 
 const ODD_VALUES: readonly unknown[] = [
   null, true, false, 0, -1, 1.5, 2 ** 53, -(2 ** 31), 1e308, '', ' ', '../../etc/passwd', '/etc/passwd', 'a\u0000b', 'x'.repeat(5000),

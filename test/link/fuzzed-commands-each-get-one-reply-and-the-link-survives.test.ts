@@ -7,18 +7,10 @@ import { replySchema, type Reply } from '../../src/protocol/index.ts';
 import { Mosquitto } from '../support/mosquitto.ts';
 import { TrackedOutbox } from './tracked-outbox.ts';
 import { Observer, linkConfig, recordingLogger, teardown, testStatus, topicOf, waitFor, type Received } from './helpers.ts';
+import { prng as seeded } from '../support/prng.ts';
 
-/** mulberry32: a small seeded PRNG, so a failure replays exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (test/support/prng.ts): a failure replays from its seed. */
+const prng = (seed: number): (() => number) => seeded(seed).next;
 
 type Expect =
   | { ok: true; id: string }

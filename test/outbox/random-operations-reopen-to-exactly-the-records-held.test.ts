@@ -4,18 +4,10 @@ import type { Logger } from '../../src/log.ts';
 import type { Outbox } from '../../src/agent/telemetry/outbox/outbox.ts';
 import { PRIORITIES } from '../../src/agent/telemetry/outbox/types.ts';
 import { drainAll, openOutbox, payloadFor, segmentFiles, tempDir } from './support/helpers.ts';
+import { prng as seeded } from '../support/prng.ts';
 
-/** mulberry32: a small seeded PRNG, so a failure replays exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** A seeded generator (test/support/prng.ts): a failure replays from its seed. */
+const prng = (seed: number): (() => number) => seeded(seed).next;
 
 /** Every record held, in drain order, as comparable strings (id, priority, topic, payload). */
 async function snapshot(outbox: Outbox): Promise<string[]> {

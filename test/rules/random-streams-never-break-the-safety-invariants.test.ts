@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isArmedAt } from '../../src/agent/rules/schedule.ts';
 import type { RuleConfig, ScheduleWindow } from '../../src/agent/rules/index.ts';
-import { prng, type Prng } from './helpers/prng.ts';
+import { prng, type Prng } from '../support/prng.ts';
 import { RuleHarness, detection, makeRule } from './helpers/rule-harness.ts';
 
 const START_WALL = Date.UTC(2025, 4, 5, 12, 0, 0); // a Monday, 12:00 UTC

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileSchedule, createZoneReader, isArmedAt, nextScheduleEdge } from '../../src/agent/rules/schedule.ts';
 import { WEEKDAYS, type ScheduleWindow } from '../../src/agent/rules/index.ts';
-import { prng } from './helpers/prng.ts';
+import { prng } from '../support/prng.ts';
 
 const MINUTE = 60_000;
 

@@ -1,6 +1,6 @@
 /** A seeded PRNG (mulberry32) so property-style loops are reproducible: a failure names its seed. */
 export interface Prng {
-  next(): number;
+  readonly next: () => number;
   int(min: number, max: number): number;
   chance(p: number): boolean;
   pick<T>(items: readonly T[]): T;
