@@ -22,7 +22,8 @@ export interface ConfigIssue {
 export class ConfigError extends LookoutError {
   readonly issues: readonly ConfigIssue[];
   constructor(file: string, issues: readonly ConfigIssue[]) {
-    super('config', 'BAD_CONFIG', `${file}: ${issues.length} error(s)\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, {
+    // The file is `where`, which reportError prints first.
+    super('config', 'BAD_CONFIG', `${issues.length} error(s)\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, {
       where: file,
     });
     this.issues = issues;
